@@ -1,0 +1,1 @@
+"""Generated Clarion v1 protobuf and gRPC stubs (do not edit; run scripts/gen)."""
