@@ -1,0 +1,1 @@
+"""Clarion's pure rules: validation, targeting and policy, with no I/O."""
