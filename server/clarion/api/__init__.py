@@ -1,0 +1,1 @@
+"""gRPC servicers and authentication: proto <-> domain, nothing else."""

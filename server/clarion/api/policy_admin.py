@@ -1,0 +1,274 @@
+"""PolicyAdminService: apps and API keys now; categories, policy, stats and audit later.
+
+The RPCs of later issues authenticate and check scopes like the rest (so tenancy holds for
+the whole contract from day one), then answer UNIMPLEMENTED.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NoReturn
+
+from clarion.api.auth import Authenticator
+from clarion.api.errors import Ctx, rpc
+from clarion.api.times import dt, ts
+from clarion.domain import names
+from clarion.domain.access import Principal, Scope, parse_scopes
+from clarion.domain.errors import InvalidArgument, PermissionDenied, Unimplemented
+from clarion.domain.paging import PageToken, page_size
+from clarion.store.api_keys import ApiKeyRecord, ApiKeyStore
+from clarion.store.apps import AppRecord, AppStore
+from clarion.store.clock import utcnow
+from clarion.v1 import api_key_pb2, app_pb2
+from clarion.v1 import policy_admin_service_pb2 as pb
+from clarion.v1 import policy_admin_service_pb2_grpc as pb_grpc
+
+SCOPE_ENUMS: Final = {
+    api_key_pb2.SCOPE_ADMIN: Scope.ADMIN,
+    api_key_pb2.SCOPE_APP_MANAGE: Scope.APP_MANAGE,
+    api_key_pb2.SCOPE_PUSH_SEND: Scope.PUSH_SEND,
+    api_key_pb2.SCOPE_DEVICES_WRITE: Scope.DEVICES_WRITE,
+    api_key_pb2.SCOPE_DEVICES_READ: Scope.DEVICES_READ,
+    api_key_pb2.SCOPE_RECEIPTS_READ: Scope.RECEIPTS_READ,
+    api_key_pb2.SCOPE_DEVICES_REGISTER: Scope.DEVICES_REGISTER,
+}
+SCOPE_VALUES: Final = {v: k for k, v in SCOPE_ENUMS.items()}
+APP_UPDATABLE: Final = ("display_name", "disabled")
+
+
+def app_message(app: AppRecord) -> app_pb2.App:
+    """An app on the wire."""
+    return app_pb2.App(
+        name=names.app_name(app.id),
+        display_name=app.display_name,
+        disabled=app.disabled,
+        create_time=ts(app.created_at),
+        update_time=ts(app.updated_at),
+        device_count=app.device_count,
+    )
+
+
+def key_message(key: ApiKeyRecord) -> api_key_pb2.ApiKey:
+    """An API key's metadata on the wire (never its secret)."""
+    return api_key_pb2.ApiKey(
+        name=key.name,
+        display_name=key.display_name,
+        scopes=sorted(SCOPE_VALUES[s] for s in key.scopes),
+        secret_prefix=key.secret_prefix,
+        create_time=ts(key.created_at),
+        last_used_time=ts(key.last_used_at),
+        revoke_time=ts(key.revoked_at),
+        expire_time=ts(key.expires_at),
+    )
+
+
+def _display_name(value: str, field: str) -> str:
+    if len(value) > 256 or not value.isprintable():
+        raise InvalidArgument.field(
+            field, "at most 256 printable characters", reason="INVALID_DISPLAY_NAME"
+        )
+    return value
+
+
+def _key_owner(parent: str) -> str | None:
+    """The app of a key collection (`apps/{app}`), None for the global one (``)."""
+    return names.app_id_of(parent) if parent else None
+
+
+class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
+    """The PolicyAdminService handlers."""
+
+    def __init__(self, auth: Authenticator, apps: AppStore, keys: ApiKeyStore) -> None:
+        self._auth = auth
+        self._apps = apps
+        self._keys = keys
+
+    async def _caller(self, context: Ctx, app_id: str | None, *scopes: Scope) -> Principal:
+        principal = await self._auth.principal(context)
+        principal.require(app_id, *scopes)
+        return principal
+
+    # --- apps -------------------------------------------------------------------------------
+
+    @rpc
+    async def CreateApp(self, request: pb.CreateAppRequest, context: Ctx) -> pb.CreateAppResponse:
+        await self._caller(context, None, Scope.ADMIN)
+        if not names.APP_ID.match(request.app_id):
+            raise InvalidArgument.field(
+                "app_id",
+                "3-63 lowercase letters, digits and hyphens, starting with a letter",
+                reason="INVALID_APP_ID",
+            )
+        display_name = _display_name(request.app.display_name, "app.display_name")
+        app = await self._apps.create(request.app_id, display_name, request.app.disabled)
+        return pb.CreateAppResponse(app=app_message(app))
+
+    @rpc
+    async def GetApp(self, request: pb.GetAppRequest, context: Ctx) -> pb.GetAppResponse:
+        app_id = names.app_id_of(request.name, field="name")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        return pb.GetAppResponse(app=app_message(await self._apps.get(app_id)))
+
+    @rpc
+    async def ListApps(self, request: pb.ListAppsRequest, context: Ctx) -> pb.ListAppsResponse:
+        principal = await self._auth.principal(context)
+        only = None if principal.is_admin else principal.app_id
+        if not principal.is_admin and not principal.can(only, Scope.APP_MANAGE):
+            raise PermissionDenied("listing apps needs admin or app:manage", reason="MISSING_SCOPE")
+        limit = page_size(request.page_size)
+        token = PageToken.decode(request.page_token, {"only": only})
+        found = await self._apps.list(token.last_key if token else None, limit + 1, only)
+        page = found[:limit]
+        next_token = PageToken(page[-1].id).encode({"only": only}) if len(found) > limit else ""
+        return pb.ListAppsResponse(apps=[app_message(a) for a in page], next_page_token=next_token)
+
+    @rpc
+    async def UpdateApp(self, request: pb.UpdateAppRequest, context: Ctx) -> pb.UpdateAppResponse:
+        app_id = names.app_id_of(request.app.name, field="app.name")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        paths = list(request.update_mask.paths)
+        bad = [p for p in paths if p not in APP_UPDATABLE]
+        if not paths or bad:
+            raise InvalidArgument.field(
+                "update_mask",
+                f"name fields among {', '.join(APP_UPDATABLE)}"
+                + (f"; not updatable: {', '.join(bad)}" if bad else ""),
+                reason="INVALID_UPDATE_MASK",
+            )
+        changes: dict[str, object] = {}
+        if "display_name" in paths:
+            changes["display_name"] = _display_name(request.app.display_name, "app.display_name")
+        if "disabled" in paths:
+            changes["disabled"] = request.app.disabled
+        return pb.UpdateAppResponse(app=app_message(await self._apps.update(app_id, changes)))
+
+    @rpc
+    async def DeleteApp(self, request: pb.DeleteAppRequest, context: Ctx) -> pb.DeleteAppResponse:
+        app_id = names.app_id_of(request.name, field="name")
+        await self._caller(context, None, Scope.ADMIN)
+        await self._apps.delete(app_id)
+        self._auth.forget()  # the app's keys are gone with it
+        return pb.DeleteAppResponse()
+
+    # --- API keys ---------------------------------------------------------------------------
+
+    @rpc
+    async def CreateApiKey(
+        self, request: pb.CreateApiKeyRequest, context: Ctx
+    ) -> pb.CreateApiKeyResponse:
+        app_id = _key_owner(request.parent)
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        values = []
+        for i, value in enumerate(request.api_key.scopes):
+            if value not in SCOPE_ENUMS:
+                raise InvalidArgument.field(
+                    f"api_key.scopes[{i}]", "not a scope", reason="INVALID_SCOPE"
+                )
+            values.append(SCOPE_ENUMS[value])
+        scopes = parse_scopes(values, for_app=app_id is not None, field="api_key.scopes")
+        expires = (
+            dt(request.api_key.expire_time) if request.api_key.HasField("expire_time") else None
+        )
+        if expires is not None and expires <= utcnow():
+            raise InvalidArgument.field(
+                "api_key.expire_time", "must be in the future", reason="INVALID_EXPIRY"
+            )
+        display_name = _display_name(request.api_key.display_name, "api_key.display_name")
+        record, secret = await self._keys.create(app_id, display_name, scopes, expires)
+        return pb.CreateApiKeyResponse(api_key=key_message(record), secret=secret)
+
+    @rpc
+    async def ListApiKeys(
+        self, request: pb.ListApiKeysRequest, context: Ctx
+    ) -> pb.ListApiKeysResponse:
+        app_id = _key_owner(request.parent)
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        limit = page_size(request.page_size)
+        token = PageToken.decode(request.page_token, {"app": app_id})
+        found = await self._keys.list(app_id, token.last_key if token else None, limit + 1)
+        page = found[:limit]
+        next_token = PageToken(page[-1].id).encode({"app": app_id}) if len(found) > limit else ""
+        return pb.ListApiKeysResponse(
+            api_keys=[key_message(k) for k in page], next_page_token=next_token
+        )
+
+    @rpc
+    async def RevokeApiKey(
+        self, request: pb.RevokeApiKeyRequest, context: Ctx
+    ) -> pb.RevokeApiKeyResponse:
+        parts = request.name.split("/")
+        if len(parts) == 2 and parts[0] == "apiKeys" and parts[1]:
+            app_id, key_id = None, parts[1]
+        else:
+            app_id, key_id = names.child_of(request.name, "apiKeys")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        record = await self._keys.revoke(app_id, key_id)
+        self._auth.forget()
+        return pb.RevokeApiKeyResponse(api_key=key_message(record))
+
+    # --- later issues -----------------------------------------------------------------------
+
+    async def _later(self, context: Ctx, app_id: str, what: str) -> NoReturn:
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        raise Unimplemented(f"{what} is not implemented yet (delivery policy issue)")
+
+    @rpc
+    async def CreateCategory(
+        self, request: pb.CreateCategoryRequest, context: Ctx
+    ) -> pb.CreateCategoryResponse:
+        await self._later(context, names.app_id_of(request.parent), "CreateCategory")
+
+    @rpc
+    async def ListCategories(
+        self, request: pb.ListCategoriesRequest, context: Ctx
+    ) -> pb.ListCategoriesResponse:
+        await self._later(context, names.app_id_of(request.parent), "ListCategories")
+
+    @rpc
+    async def UpdateCategory(
+        self, request: pb.UpdateCategoryRequest, context: Ctx
+    ) -> pb.UpdateCategoryResponse:
+        app_id, _ = names.child_of(request.category.name, "categories", field="category.name")
+        await self._later(context, app_id, "UpdateCategory")
+
+    @rpc
+    async def DeleteCategory(
+        self, request: pb.DeleteCategoryRequest, context: Ctx
+    ) -> pb.DeleteCategoryResponse:
+        app_id, _ = names.child_of(request.name, "categories")
+        await self._later(context, app_id, "DeleteCategory")
+
+    @rpc
+    async def GetAppPolicy(
+        self, request: pb.GetAppPolicyRequest, context: Ctx
+    ) -> pb.GetAppPolicyResponse:
+        await self._later(context, _policy_app(request.name, "name"), "GetAppPolicy")
+
+    @rpc
+    async def UpdateAppPolicy(
+        self, request: pb.UpdateAppPolicyRequest, context: Ctx
+    ) -> pb.UpdateAppPolicyResponse:
+        app_id = _policy_app(request.policy.name, "policy.name")
+        await self._later(context, app_id, "UpdateAppPolicy")
+
+    @rpc
+    async def GetStats(self, request: pb.GetStatsRequest, context: Ctx) -> pb.GetStatsResponse:
+        await self._later(context, names.app_id_of(request.parent), "GetStats")
+
+    @rpc
+    async def GetDeliveryHealth(
+        self, request: pb.GetDeliveryHealthRequest, context: Ctx
+    ) -> pb.GetDeliveryHealthResponse:
+        await self._later(context, names.app_id_of(request.parent), "GetDeliveryHealth")
+
+    @rpc
+    async def ListAuditEntries(
+        self, request: pb.ListAuditEntriesRequest, context: Ctx
+    ) -> pb.ListAuditEntriesResponse:
+        await self._later(context, names.app_id_of(request.parent), "ListAuditEntries")
+
+
+def _policy_app(name: str, field: str) -> str:
+    parts = name.split("/")
+    if len(parts) != 3 or parts[2] != "policy":
+        raise InvalidArgument.field(field, "expected apps/{app}/policy", reason="INVALID_NAME")
+    return names.app_id_of("/".join(parts[:2]), field=field)

@@ -1,0 +1,198 @@
+"""Wiring: the one module that knows every part and puts a running Clarion together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from clarion.api.auth import Authenticator
+from clarion.api.credentials import Credentials
+from clarion.api.device_registry import DeviceRegistry
+from clarion.api.policy_admin import PolicyAdmin
+from clarion.api.push_sender import PushSender
+from clarion.config import Settings
+from clarion.domain.access import Scope
+from clarion.secrets import Envelope, MasterKeyRing, TokenCipher
+from clarion.store.api_keys import ApiKeyStore
+from clarion.store.apps import AppStore
+from clarion.store.credentials import CredentialStore
+from clarion.store.devices import DeviceStore
+from clarion.store.engine import create_engine, is_sqlite, migrate
+from clarion.v1 import (
+    credentials_service_pb2,
+    credentials_service_pb2_grpc,
+    device_registry_service_pb2,
+    device_registry_service_pb2_grpc,
+    policy_admin_service_pb2,
+    policy_admin_service_pb2_grpc,
+    push_sender_service_pb2,
+    push_sender_service_pb2_grpc,
+)
+
+log = logging.getLogger("clarion")
+
+SERVICE_NAMES = (
+    device_registry_service_pb2.DESCRIPTOR.services_by_name["DeviceRegistryService"].full_name,
+    credentials_service_pb2.DESCRIPTOR.services_by_name["CredentialsService"].full_name,
+    push_sender_service_pb2.DESCRIPTOR.services_by_name["PushSenderService"].full_name,
+    policy_admin_service_pb2.DESCRIPTOR.services_by_name["PolicyAdminService"].full_name,
+)
+
+
+def load_key_ring(settings: Settings) -> MasterKeyRing:
+    """CLARION_MASTER_KEY when set, else the key file (created 0600 on first start)."""
+    ring = MasterKeyRing.from_env()
+    if ring is not None:
+        log.info("master key: from CLARION_MASTER_KEY (%d key(s))", len(ring.key_ids))
+        return ring
+    path = settings.master_key_path
+    existed = path.exists()
+    ring = MasterKeyRing.load_or_create(path)
+    log.info("master key: %s %s", "loaded" if existed else "created", path)
+    return ring
+
+
+def _write_secret_file(path: Path, secret: str) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+
+
+@dataclass
+class Stores:
+    """The store objects, shared by the servicers."""
+
+    apps: AppStore
+    keys: ApiKeyStore
+    devices: DeviceStore
+    credentials: CredentialStore
+
+
+class Clarion:
+    """A running Clarion process: database, secrets and the gRPC server."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = 0
+        self._server: grpc.aio.Server | None = None
+        self._health = health.aio.HealthServicer()
+        self._engine: Any = None
+        self._extra_stops: list[Any] = []
+
+    async def start(self) -> None:
+        """Migrate, load secrets, bootstrap the first admin key, and start serving."""
+        s = self.settings
+        url = s.effective_database_url
+        if is_sqlite(url) and not s.database_url:
+            s.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ring = load_key_ring(s)
+        self._engine = create_engine(url, pool_size=s.db_pool_size)
+        await migrate(self._engine)
+        log.info("database: %s (schema migrated)", _redact(url))
+        stores = Stores(
+            apps=AppStore(self._engine),
+            keys=ApiKeyStore(self._engine),
+            devices=DeviceStore(self._engine),
+            credentials=CredentialStore(self._engine),
+        )
+        await self._bootstrap_admin_key(stores.keys)
+        auth = Authenticator(stores.keys, cache_seconds=s.auth_cache_seconds)
+
+        server = grpc.aio.server(
+            options=[
+                ("grpc.max_receive_message_length", 8 * 1024 * 1024),
+                ("grpc.so_reuseport", 0),
+            ]
+        )
+        device_registry_service_pb2_grpc.add_DeviceRegistryServiceServicer_to_server(
+            DeviceRegistry(auth, stores.devices, TokenCipher(ring)), server
+        )
+        credentials_service_pb2_grpc.add_CredentialsServiceServicer_to_server(
+            Credentials(auth, stores.credentials, Envelope(ring)), server
+        )
+        push_sender_service_pb2_grpc.add_PushSenderServiceServicer_to_server(
+            PushSender(auth), server
+        )
+        policy_admin_service_pb2_grpc.add_PolicyAdminServiceServicer_to_server(
+            PolicyAdmin(auth, stores.apps, stores.keys), server
+        )
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        reflection.enable_server_reflection(
+            (
+                *SERVICE_NAMES,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ),
+            server,
+        )
+        self.port = server.add_insecure_port(s.listen)
+        if self.port == 0:
+            raise OSError(f"cannot listen on {s.listen}")
+        await server.start()
+        self._server = server
+        for name in ("", *SERVICE_NAMES):
+            await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        host = s.listen.rpartition(":")[0]
+        log.info("gRPC listening on %s:%d (reflection and health on)", host, self.port)
+
+    async def _bootstrap_admin_key(self, keys: ApiKeyStore) -> None:
+        """On a database with no keys at all, make the first admin key and write it to a file."""
+        if await keys.count() > 0:
+            return
+        path = self.settings.admin_key_path
+        if path.exists():
+            log.warning(
+                "the database has no API keys but %s exists: not overwriting it; remove it "
+                "and restart to get a new admin key",
+                path,
+            )
+            return
+        _record, secret = await keys.create(None, "bootstrap admin", frozenset({Scope.ADMIN}), None)
+        _write_secret_file(path, secret)
+        log.info("first admin API key written to %s (mode 0600)", path)
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Graceful shutdown: NOT_SERVING, let calls finish for `grace` seconds, close."""
+        await self._health.enter_graceful_shutdown()
+        for stop in reversed(self._extra_stops):
+            await stop()
+        if self._server is not None:
+            await self._server.stop(
+                self.settings.shutdown_grace_seconds if grace is None else grace
+            )
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    def on_stop(self, stop: Any) -> None:
+        """Register a coroutine function to await at shutdown (before the gRPC server stops)."""
+        self._extra_stops.append(stop)
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT, then shut down gracefully."""
+    app = Clarion(settings)
+    await app.start()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    log.info("shutting down (grace %.0fs)", settings.shutdown_grace_seconds)
+    await app.stop()
+    log.info("stopped")

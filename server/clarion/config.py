@@ -1,0 +1,165 @@
+"""Configuration: defaults < TOML file < `CLARION_*` environment < command-line flags.
+
+Settings are one frozen, typed object. Unknown keys are errors, in the file and in the
+environment alike: a misspelt setting that is silently ignored is a production incident.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Final
+
+# Environment variables that are not settings but are read elsewhere on purpose.
+_OTHER_ENV: Final = frozenset(
+    {
+        "CLARION_CONFIG",  # path of the TOML file
+        "CLARION_MASTER_KEY",  # the master key ring itself (clarion.secrets)
+        "CLARION_API_KEY",  # the CLI's credentials
+        "CLARION_SERVER",  # the CLI's server address
+    }
+)
+_OTHER_ENV_PREFIXES: Final = ("CLARION_TEST_",)  # the test suite's own variables
+
+ROLES: Final = ("all", "api", "dispatcher")
+LOG_FORMATS: Final = ("text", "json")
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message says which key and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything `clarion serve` can be told."""
+
+    # Where the embedded defaults live: SQLite file, master key, first admin key.
+    data_dir: Path = Path(".clarion")
+    # SQLAlchemy URL; empty means SQLite in data_dir. Postgres: postgresql+psycopg://...
+    database_url: str = ""
+    # gRPC listen address (host:port; port 0 picks a free one).
+    listen: str = "127.0.0.1:50051"
+    # REST gateway listen address, started beside the gRPC server unless `gateway` is false.
+    http_listen: str = "127.0.0.1:8080"
+    gateway: bool = True
+    # What this process does: api (gRPC + REST), dispatcher (delivery workers), or all.
+    role: str = "all"
+    # Master key file, used when CLARION_MASTER_KEY is not set; empty means data_dir/master.key.
+    master_key_file: str = ""
+    # Where the first admin API key is written on a fresh database; empty: data_dir/admin.key.
+    admin_key_file: str = ""
+    log_level: str = "info"
+    log_format: str = "text"
+    # How long a validated API key is trusted before it is looked up again.
+    auth_cache_seconds: float = 5.0
+    # How long in-flight calls may finish after SIGTERM.
+    shutdown_grace_seconds: float = 10.0
+    # Database connection pool size (Postgres).
+    db_pool_size: int = 10
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data directory."""
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'clarion.db'}"
+
+    @property
+    def master_key_path(self) -> Path:
+        """The master key file path."""
+        return Path(self.master_key_file) if self.master_key_file else self.data_dir / "master.key"
+
+    @property
+    def admin_key_path(self) -> Path:
+        """The first admin key's file path."""
+        return Path(self.admin_key_file) if self.admin_key_file else self.data_dir / "admin.key"
+
+
+_FIELDS: Final = {f.name: f for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    kind = _FIELDS[name].type
+    try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"not a boolean: {value!r}")
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError("not an integer")
+            return int(value)
+        if kind == "float":
+            if isinstance(value, bool):
+                raise ValueError("not a number")
+            return float(value)
+        if kind == "Path":
+            return Path(str(value))
+        if not isinstance(value, str):
+            raise ValueError(f"not a string: {value!r}")
+        return value
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {name}: {exc}") from exc
+
+
+def _check(settings: Settings) -> Settings:
+    if settings.role not in ROLES:
+        raise ConfigError(f"role must be one of {', '.join(ROLES)}, not {settings.role!r}")
+    if settings.log_format not in LOG_FORMATS:
+        raise ConfigError(f"log_format must be one of {', '.join(LOG_FORMATS)}")
+    if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("log_level must be debug, info, warning or error")
+    for name in ("listen", "http_listen"):
+        host, _, port = getattr(settings, name).rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ConfigError(f"{name} must be host:port, not {getattr(settings, name)!r}")
+    if settings.auth_cache_seconds < 0 or settings.shutdown_grace_seconds < 0:
+        raise ConfigError("durations must not be negative")
+    if settings.db_pool_size < 1:
+        raise ConfigError("db_pool_size must be at least 1")
+    return settings
+
+
+def load(
+    *,
+    file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the settings from a TOML file, the environment and explicit overrides (flags)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = file or env.get("CLARION_CONFIG")
+    if path:
+        try:
+            with open(path, "rb") as handle:
+                document = tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read the configuration file {path}: {exc}") from exc
+        for key, value in document.items():
+            if key not in _FIELDS:
+                raise ConfigError(f"{path}: unknown key {key!r}")
+            values[key] = _coerce(key, value, str(path))
+    for key, value in env.items():
+        if not key.startswith("CLARION_") or key in _OTHER_ENV:
+            continue
+        if key.startswith(_OTHER_ENV_PREFIXES):
+            continue
+        name = key.removeprefix("CLARION_").lower()
+        if name not in _FIELDS:
+            raise ConfigError(f"unknown environment variable {key}")
+        values[name] = _coerce(name, value, key)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key not in _FIELDS:
+            raise ConfigError(f"unknown setting {key!r}")
+        values[key] = _coerce(key, value, "flag")
+    return _check(dataclasses.replace(Settings(), **values))

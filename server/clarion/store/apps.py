@@ -1,0 +1,115 @@
+"""Apps (tenants)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from clarion.domain.errors import AlreadyExists, NotFound
+from clarion.store.clock import utcnow
+from clarion.store.schema import apps, devices
+
+
+@dataclass(frozen=True, slots=True)
+class AppRecord:
+    """An app as stored, with its live device count."""
+
+    id: str
+    display_name: str
+    disabled: bool
+    created_at: datetime
+    updated_at: datetime
+    device_count: int = 0
+
+
+def _record(row: Row[tuple[object, ...]], device_count: int = 0) -> AppRecord:
+    m = row._mapping
+    return AppRecord(
+        id=m["id"],
+        display_name=m["display_name"],
+        disabled=m["disabled"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        device_count=device_count,
+    )
+
+
+async def require_app(conn: AsyncConnection, app_id: str) -> AppRecord:
+    """The app, or NOT_FOUND (used by every app-scoped operation)."""
+    row = (await conn.execute(select(apps).where(apps.c.id == app_id))).first()
+    if row is None:
+        raise NotFound(f"apps/{app_id}", reason="APP_NOT_FOUND")
+    return _record(row)
+
+
+class AppStore:
+    """Queries on apps."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def create(self, app_id: str, display_name: str, disabled: bool) -> AppRecord:
+        """Insert an app; ALREADY_EXISTS when the id is taken."""
+        now = utcnow()
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(
+                    insert(apps).values(
+                        id=app_id,
+                        display_name=display_name,
+                        disabled=disabled,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError as exc:
+            raise AlreadyExists(f"apps/{app_id} already exists", reason="APP_EXISTS") from exc
+        return AppRecord(app_id, display_name, disabled, now, now)
+
+    async def get(self, app_id: str) -> AppRecord:
+        """One app with its ACTIVE device count; NOT_FOUND when missing."""
+        async with self._engine.connect() as conn:
+            app = await require_app(conn, app_id)
+            count = await conn.scalar(
+                select(func.count())
+                .select_from(devices)
+                .where(devices.c.app_id == app_id, devices.c.status == "active")
+            )
+        return _with_count(app, int(count or 0))
+
+    async def list(self, after: str | None, limit: int, only: str | None) -> list[AppRecord]:
+        """Apps by id after `after`; `only` restricts to one app (app keys see their own)."""
+        query = select(apps).order_by(apps.c.id).limit(limit)
+        if after is not None:
+            query = query.where(apps.c.id > after)
+        if only is not None:
+            query = query.where(apps.c.id == only)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [_record(row) for row in rows]
+
+    async def update(self, app_id: str, changes: dict[str, object]) -> AppRecord:
+        """Apply {column: value}; NOT_FOUND when missing."""
+        async with self._engine.begin() as conn:
+            await require_app(conn, app_id)
+            if changes:
+                await conn.execute(
+                    update(apps).where(apps.c.id == app_id).values(**changes, updated_at=utcnow())
+                )
+        return await self.get(app_id)
+
+    async def delete(self, app_id: str) -> None:
+        """Delete the app; everything it owns goes with it (foreign keys cascade)."""
+        async with self._engine.begin() as conn:
+            await require_app(conn, app_id)
+            await conn.execute(delete(apps).where(apps.c.id == app_id))
+
+
+def _with_count(app: AppRecord, count: int) -> AppRecord:
+    return AppRecord(
+        app.id, app.display_name, app.disabled, app.created_at, app.updated_at, device_count=count
+    )

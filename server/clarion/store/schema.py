@@ -1,0 +1,149 @@
+"""The database schema (SQLAlchemy Core). Migrations in `migrations/` create exactly this."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps are stored as naive UTC and always come back timezone-aware (UTC).
+
+    SQLite keeps no zone and Postgres `timestamp without time zone` neither; doing it here
+    once means no code compares naive with aware datetimes.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use aware UTC datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+apps = Table(
+    "apps",
+    metadata,
+    Column("id", String(63), primary_key=True),
+    Column("display_name", String(256), nullable=False, default=""),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    # NULL for global (admin) keys.
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=True),
+    Column("display_name", String(256), nullable=False, default=""),
+    # SHA-256 of the whole secret: secrets are 32 random bytes, so no slow hash is needed.
+    Column("secret_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("secret_prefix", String(16), nullable=False),
+    Column("scopes", String(256), nullable=False),  # space-separated scope names
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Index(None, "app_id", "id"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("install_id", String(256), nullable=True),
+    Column("user_id", String(256), nullable=True),
+    Column("provider", String(16), nullable=False),
+    Column("platform", String(16), nullable=False, default=""),
+    # HMAC of (app, provider, token) under a key derived from the master key: lookups and the
+    # uniqueness rule use it, so the plaintext token is never queried or indexed. NULL once
+    # the token moved to another device.
+    Column("token_hash", LargeBinary(32), nullable=True),
+    Column("token_ciphertext", LargeBinary, nullable=False),
+    Column("token_hint", String(64), nullable=False, default=""),
+    Column("apns_environment", String(16), nullable=True),
+    Column("locale", String(35), nullable=False, default=""),
+    Column("time_zone", String(64), nullable=False, default=""),
+    Column("app_version", String(128), nullable=False, default=""),
+    Column("os_version", String(128), nullable=False, default=""),
+    Column("device_model", String(128), nullable=False, default=""),
+    Column("category_preferences", JSON, nullable=False, default=dict),
+    Column("quiet_start_minute", Integer, nullable=True),
+    Column("quiet_end_minute", Integer, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("status_reason", String(128), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    UniqueConstraint("app_id", "install_id"),
+    UniqueConstraint("app_id", "provider", "token_hash"),
+    Index(None, "app_id", "user_id"),
+    Index(None, "app_id", "last_seen_at"),
+)
+
+device_topics = Table(
+    "device_topics",
+    metadata,
+    Column("device_id", String(26), ForeignKey("devices.id", ondelete="CASCADE"), nullable=False),
+    Column("app_id", String(63), nullable=False),
+    Column("topic", String(900), nullable=False),
+    PrimaryKeyConstraint("device_id", "topic"),
+    Index(None, "app_id", "topic", "device_id"),
+)
+
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("provider", String(16), nullable=False),
+    # The envelope-encrypted secret (see clarion.secrets.envelope), bound to app + provider.
+    Column("sealed_secret", LargeBinary, nullable=False),
+    Column("metadata", JSON, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("rotated_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("last_error_at", UtcDateTime, nullable=True),
+    PrimaryKeyConstraint("app_id", "provider"),
+)
