@@ -69,6 +69,8 @@ _app_numbers = itertools.count(1)
 class TestApp:
     """An app made for one test, with a key per scope set asked for."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     id: str
     keys: dict[str, Stubs] = field(default_factory=dict)
 
