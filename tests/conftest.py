@@ -8,50 +8,17 @@ works in a schema of its own and drops it at the end.
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import ExitStack
 
 import grpc
 import pytest
-import sqlalchemy as sa
 
 from clarion.app import Clarion
 from clarion.config import Settings
-from harness import Api, Server
+from harness import Api, Server, postgres_url, private_schema
 
 BACKENDS = ("sqlite", "postgres")
-
-
-def postgres_url() -> str:
-    url = os.environ.get("CLARION_TEST_POSTGRES_URL")
-    if not url:
-        pytest.fail(
-            "CLARION_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which "
-            "starts Postgres, or point it at a database where the tests may create schemas"
-        )
-    return url
-
-
-@contextmanager
-def private_schema(url: str) -> Iterator[str]:
-    """A fresh schema for this session, dropped afterwards; yields a URL that uses only it.
-
-    Test runs may overlap (several developers, CI), so none may wipe the shared database:
-    each gets its own schema through the connection's search_path.
-    """
-    schema = f"clarion_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +27,36 @@ from clarion.v1 import (
     policy_admin_service_pb2_grpc,
     push_sender_service_pb2_grpc,
 )
+
+
+def postgres_url() -> str:
+    url = os.environ.get("CLARION_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail(
+            "CLARION_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which "
+            "starts Postgres, or point it at a database where the tests may create schemas"
+        )
+    return url
+
+
+@contextmanager
+def private_schema(url: str) -> Iterator[str]:
+    """A fresh schema for this session, dropped afterwards; yields a URL that uses only it.
+
+    Test runs may overlap (several developers, CI), so none may wipe the shared database:
+    each gets its own schema through the connection's search_path.
+    """
+    schema = f"clarion_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @dataclass

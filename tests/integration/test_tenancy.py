@@ -344,7 +344,9 @@ async def victim(api: Api) -> tuple[TestApp, Target]:
 
 async def _snapshot(owner: Stubs, target: Target) -> tuple[bytes, bytes, bytes]:
     devices = await owner(owner.devices.ListDevices, dr.ListDevicesRequest(parent=target.parent))
-    creds = await owner(owner.creds.ListCredentials, cr.ListCredentialsRequest(parent=target.parent))
+    creds = await owner(
+        owner.creds.ListCredentials, cr.ListCredentialsRequest(parent=target.parent)
+    )
     keys = await owner(owner.admin.ListApiKeys, pa.ListApiKeysRequest(parent=target.parent))
     return (
         devices.SerializeToString(deterministic=True),
