@@ -540,7 +540,6 @@ class Transport:
             if code:
                 future.set_exception(_translate(code, message))
             else:
-                assert self._loop is not None
                 future.set_result(
                     HttpResponse(
                         status=curl.getinfo(pycurl.RESPONSE_CODE),
@@ -566,11 +565,11 @@ class Transport:
             if what == previous:
                 return
             if what & _POLL_IN and not previous & _POLL_IN:
-                loop.add_reader(fd, self._on_ready, fd, _CSELECT_IN)
+                loop.add_reader(fd, self._act, fd, _CSELECT_IN)
             elif previous & _POLL_IN and not what & _POLL_IN:
                 loop.remove_reader(fd)
             if what & _POLL_OUT and not previous & _POLL_OUT:
-                loop.add_writer(fd, self._on_ready, fd, _CSELECT_OUT)
+                loop.add_writer(fd, self._act, fd, _CSELECT_OUT)
             elif previous & _POLL_OUT and not what & _POLL_OUT:
                 loop.remove_writer(fd)
             self._fds[fd] = what
@@ -615,9 +614,6 @@ class Transport:
             timeout_ms = self._multi.timeout()
             if timeout_ms >= 0:
                 self._on_timer(timeout_ms)
-
-    def _on_ready(self, fd: int, event: int) -> None:
-        self._act(fd, event)
 
     def _act(self, fd: int, event: int) -> None:
         if self._closed:
