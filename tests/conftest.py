@@ -49,6 +49,15 @@ async def server(
 
 
 @pytest.fixture(scope="session")
+async def gateway(server: Server) -> AsyncIterator[str]:
+    """The REST gateway in front of the session's server; yields its base URL."""
+    from clarion.gateway import Gateway
+
+    async with Gateway(server.address, host="127.0.0.1", port=0) as running:
+        yield running.url
+
+
+@pytest.fixture(scope="session")
 async def api(server: Server) -> AsyncIterator[Api]:
     """Admin access to the session's server over a real gRPC channel."""
     async with grpc.aio.insecure_channel(server.address) as channel:

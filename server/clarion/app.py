@@ -84,6 +84,7 @@ class Clarion:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.port = 0
+        self.http_port = 0
         self._server: grpc.aio.Server | None = None
         self._health = health.aio.HealthServicer()
         self._engine: Any = None
@@ -144,6 +145,18 @@ class Clarion:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         host = s.listen.rpartition(":")[0]
         log.info("gRPC listening on %s:%d (reflection and health on)", host, self.port)
+        if s.gateway:
+            await self._start_gateway()
+
+    async def _start_gateway(self) -> None:
+        """The REST gateway, beside the gRPC server, speaking to it over gRPC like any client."""
+        from clarion.gateway import Gateway
+
+        http_host, _, http_port = self.settings.http_listen.rpartition(":")
+        gateway = Gateway(f"127.0.0.1:{self.port}", host=http_host, port=int(http_port))
+        await gateway.start()
+        self.http_port = gateway.port
+        self.on_stop(gateway.stop)
 
     async def _bootstrap_admin_key(self, keys: ApiKeyStore) -> None:
         """On a database with no keys at all, make the first admin key and write it to a file."""

@@ -112,6 +112,23 @@ def serve(config_file: str | None, **flags: Any) -> None:
 
 
 @main.command()
+@click.option("--upstream", required=True, help="gRPC address of a Clarion server, host:port.")
+@click.option(
+    "--listen", default="127.0.0.1:8080", show_default=True, help="host:port to serve on."
+)
+@click.option("--log-level", default="info")
+def gateway(upstream: str, listen: str, log_level: str) -> None:
+    """Run the REST gateway alone, in front of a Clarion gRPC server (for separate scaling)."""
+    _setup_logging(log_level, "text")
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter(f"{listen!r}: expected host:port", param_hint="--listen")
+    from clarion.gateway import run_gateway
+
+    run_gateway(upstream, host, int(port))
+
+
+@main.command()
 @click.option("--config", "config_file", type=click.Path(dir_okay=False))
 @click.option("--database-url", help="SQLAlchemy URL; default SQLite in the data directory.")
 @click.option("--data-dir")

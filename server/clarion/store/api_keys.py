@@ -17,7 +17,7 @@ from clarion.store.clock import utcnow
 from clarion.store.ids import new_key_id
 from clarion.store.schema import api_keys
 
-SECRET_PREFIX = "clk_"  # noqa: S105 -- the public prefix that marks Clarion keys
+SECRET_PREFIX = "clk_"
 # last_used_at is a hint for humans; writing it on every call would put a write on every read.
 _LAST_USED_GRANULARITY = timedelta(minutes=1)
 
