@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from clarion.api.auth import Authenticator
@@ -270,5 +270,10 @@ class DeviceRegistry(pb_grpc.DeviceRegistryServiceServicer):
             raise InvalidArgument.field(
                 "older_than", "a positive duration is required", reason="INVALID_DURATION"
             )
-        count = await self._devices.purge_stale(app_id, utcnow() - older_than, request.dry_run)
+        try:
+            seen_before = utcnow() - older_than
+        except OverflowError:
+            # Longer ago than the calendar goes (Duration allows 10,000 years): nothing is older.
+            seen_before = datetime.min.replace(tzinfo=UTC)
+        count = await self._devices.purge_stale(app_id, seen_before, request.dry_run)
         return pb.PurgeStaleDevicesResponse(purged_count=count, dry_run=request.dry_run)

@@ -332,10 +332,10 @@ def _user_id(v: _Violations, data: DeviceInput, path: str) -> object:
     return None
 
 
+# Fields registration does not share; the others take their value from `_common_fields`,
+# which has validated them already (validating them here too reported each violation twice).
 _UPDATERS: Final[dict[str, _Updater]] = {
     "user_id": _user_id,
-    "quiet_hours": lambda v, d, p: _quiet_hours(v, d.quiet_hours, p),
-    "category_preferences": lambda v, d, p: _preferences(v, d.category_preferences, p),
 }
 
 
