@@ -316,10 +316,19 @@ def test_topic_lists_are_capped() -> None:
 # --- ids -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["u", "user-42", "Ünïcode ok", "a b", "x" * 256, "email@x.org"])
+@pytest.mark.parametrize("value", ["u", "user-42", "Ünïcode-ok", "x" * 256, "email@x.org"])
 def test_valid_ids(value: str) -> None:
     assert validate_user_id(value) == value
     assert validate_install_id(value) == value
+
+
+@pytest.mark.parametrize("value", ["a b", "Ünïcode ok", "a/b"])
+def test_user_ids_may_hold_what_install_ids_may_not(value: str) -> None:
+    # Install ids are name segments (apps/{app}/installs/{install_id}); user ids are not.
+    assert validate_user_id(value) == value
+    with pytest.raises(InvalidArgument) as info:
+        validate_install_id(value)
+    assert info.value.reason == "INVALID_ID"
 
 
 @pytest.mark.parametrize(

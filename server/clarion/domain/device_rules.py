@@ -340,8 +340,18 @@ def _validate_id(value: str, field: str, what: str) -> str:
 
 
 def validate_install_id(value: str, field: str = "device.install_id") -> str:
-    """Check an app-chosen installation id (1-256 printable characters) and return it."""
-    return _validate_id(value, field, "an install id")
+    """Check an app-chosen installation id and return it.
+
+    Install ids are also resource-name segments (`apps/{app}/installs/{install_id}`), the
+    only way a devices:register key can address its device, so besides the id rules they
+    may hold no whitespace and no `/`.
+    """
+    _validate_id(value, field, "an install id")
+    if "/" in value or any(c.isspace() for c in value):
+        raise InvalidArgument.field(
+            field, "an install id may not contain whitespace or '/'", reason=INVALID_ID
+        )
+    return value
 
 
 def validate_user_id(value: str, field: str = "device.user_id") -> str:
