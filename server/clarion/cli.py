@@ -274,21 +274,27 @@ def apps_create(client: Client, app_id: str, display_name: str) -> None:
         )
 
 
+def _visible_apps(client: Client) -> Iterator[app_pb2.App]:
+    """Every app the key can see, page after page."""
+    token = ""
+    while True:
+        page = client.call(
+            client.admin.ListApps,
+            policy_admin_service_pb2.ListAppsRequest(page_size=1000, page_token=token),
+        )
+        yield from page.apps
+        token = page.next_page_token
+        if not token:
+            return
+
+
 @apps.command("list")
 @pass_client
 def apps_list(client: Client) -> None:
     """List the apps the key can see."""
     with _grpc_errors():
-        token = ""
-        while True:
-            page = client.call(
-                client.admin.ListApps, policy_admin_service_pb2.ListAppsRequest(page_token=token)
-            )
-            for app in page.apps:
-                _print(app)
-            token = page.next_page_token
-            if not token:
-                break
+        for app in _visible_apps(client):
+            _print(app)
 
 
 @apps.command("get")
@@ -623,10 +629,8 @@ def devices_cleanup(client: Client, app_id: str | None, older_than: str, dry_run
         if app_id:
             app_ids = [app_id]
         else:
-            listed = client.call(
-                client.admin.ListApps, policy_admin_service_pb2.ListAppsRequest(page_size=1000)
-            )
-            app_ids = [a.name.removeprefix("apps/") for a in listed.apps]
+            # Every page: one ListApps call stops at 1000 apps.
+            app_ids = [a.name.removeprefix("apps/") for a in _visible_apps(client)]
         total = 0
         for one in app_ids:
             result = client.call(

@@ -7,6 +7,7 @@ environment alike: a misspelt setting that is silently ignored is a production i
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -93,15 +94,22 @@ def _coerce(name: str, value: Any, source: str) -> Any:
                 return False
             raise ValueError(f"not a boolean: {value!r}")
         if kind == "int":
-            if isinstance(value, bool):
-                raise ValueError("not an integer")
+            # int(1.5) would silently make it 1; a TOML float is not an integer setting.
+            if isinstance(value, bool | float):
+                raise ValueError(f"not an integer: {value!r}")
             return int(value)
         if kind == "float":
             if isinstance(value, bool):
                 raise ValueError("not a number")
-            return float(value)
+            number = float(value)
+            # float() accepts "nan" and "inf": neither is a usable number of seconds.
+            if not math.isfinite(number):
+                raise ValueError(f"not a finite number: {value!r}")
+            return number
         if kind == "Path":
-            return Path(str(value))
+            if not isinstance(value, str | Path):
+                raise ValueError(f"not a path: {value!r}")
+            return Path(value)
         if not isinstance(value, str):
             raise ValueError(f"not a string: {value!r}")
         return value
@@ -120,8 +128,9 @@ def _check(settings: Settings) -> Settings:
         host, _, port = getattr(settings, name).rpartition(":")
         if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise ConfigError(f"{name} must be host:port, not {getattr(settings, name)!r}")
-    if settings.auth_cache_seconds < 0 or settings.shutdown_grace_seconds < 0:
-        raise ConfigError("durations must not be negative")
+    for name in ("auth_cache_seconds", "shutdown_grace_seconds"):
+        if getattr(settings, name) < 0:
+            raise ConfigError(f"{name} must not be negative")
     if settings.db_pool_size < 1:
         raise ConfigError("db_pool_size must be at least 1")
     return settings

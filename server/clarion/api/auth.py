@@ -13,6 +13,7 @@ from clarion.api.errors import Ctx
 from clarion.domain.access import Principal
 from clarion.domain.errors import Unauthenticated
 from clarion.store.api_keys import ApiKeyRecord, ApiKeyStore, hash_secret
+from clarion.store.clock import utcnow
 
 
 def bearer_secret(context: Ctx) -> str:
@@ -45,7 +46,8 @@ class Authenticator:
         digest = hash_secret(secret)
         now = time.monotonic()
         cached = self._cache.get(digest)
-        if cached is not None and cached[0] > now:
+        # The cache only saves the lookup: a key that expired while cached is refused at once.
+        if cached is not None and cached[0] > now and cached[1].valid_at(utcnow()):
             record = cached[1]
         else:
             found = await self._keys.authenticate(secret)

@@ -92,7 +92,8 @@ class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
     @rpc
     async def CreateApp(self, request: pb.CreateAppRequest, context: Ctx) -> pb.CreateAppResponse:
         await self._caller(context, None, Scope.ADMIN)
-        if not names.APP_ID.match(request.app_id):
+        # fullmatch: APP_ID ends in `$`, which also matches before a trailing newline.
+        if not names.APP_ID.fullmatch(request.app_id):
             raise InvalidArgument.field(
                 "app_id",
                 "3-63 lowercase letters, digits and hyphens, starting with a letter",

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clarion.domain.device_rules import Provider
@@ -73,6 +74,21 @@ class CredentialStore:
         fingerprint: str,
     ) -> CredentialRecord:
         """Store or replace (rotate) the app's credential for `provider`."""
+        try:
+            return await self._put_once(app_id, provider, sealed_secret, metadata, fingerprint)
+        except IntegrityError:
+            # A concurrent first put inserted the row between our read and our insert (or the
+            # app was deleted: the retry then says NOT_FOUND). Now it is an update.
+            return await self._put_once(app_id, provider, sealed_secret, metadata, fingerprint)
+
+    async def _put_once(
+        self,
+        app_id: str,
+        provider: Provider,
+        sealed_secret: bytes,
+        metadata: Mapping[str, str],
+        fingerprint: str,
+    ) -> CredentialRecord:
         now = utcnow()
         values = {
             "sealed_secret": sealed_secret,
@@ -113,24 +129,31 @@ class CredentialStore:
         on one key, so the loser reads the winner's.
         """
         now = utcnow()
-        async with self._engine.begin() as conn:
-            await require_app(conn, app_id)
-            existing = await _get(conn, app_id, provider)
-            if existing is not None:
-                return existing
-            await conn.execute(
-                insert(credentials).values(
-                    app_id=app_id,
-                    provider=str(provider),
-                    sealed_secret=sealed_secret,
-                    metadata=dict(metadata),
-                    fingerprint=fingerprint,
-                    created_at=now,
-                    rotated_at=now,
-                    last_error="",
+        try:
+            async with self._engine.begin() as conn:
+                await require_app(conn, app_id)
+                existing = await _get(conn, app_id, provider)
+                if existing is not None:
+                    return existing
+                await conn.execute(
+                    insert(credentials).values(
+                        app_id=app_id,
+                        provider=str(provider),
+                        sealed_secret=sealed_secret,
+                        metadata=dict(metadata),
+                        fingerprint=fingerprint,
+                        created_at=now,
+                        rotated_at=now,
+                        last_error="",
+                    )
                 )
-            )
-            record = await _get(conn, app_id, provider)
+                record = await _get(conn, app_id, provider)
+        except IntegrityError:
+            # Both saw no row and both inserted: the primary key let one win. Read its row
+            # (or NOT_FOUND, when the integrity error was the app being deleted meanwhile).
+            record = await self.get(app_id, provider)
+            if record is None:
+                raise
         assert record is not None
         return record
 
