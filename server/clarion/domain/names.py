@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from clarion.domain.errors import InvalidArgument
 
-APP_ID = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
+APP_ID = re.compile(r"[a-z][a-z0-9-]{1,61}[a-z0-9]")
 # Ids that Clarion makes (devices, keys, sends) and install ids chosen by apps.
-_SEGMENT = re.compile(r"^[^/\s]{1,256}$")
+_SEGMENT = re.compile(r"[^/\s]{1,256}")
 
 
 def _bad(field: str, name: str, shape: str) -> InvalidArgument:
@@ -23,7 +23,7 @@ def _bad(field: str, name: str, shape: str) -> InvalidArgument:
 def app_id_of(parent: str, *, field: str = "parent") -> str:
     """`apps/{app}` -> app id."""
     parts = parent.split("/")
-    if len(parts) != 2 or parts[0] != "apps" or not APP_ID.match(parts[1]):
+    if len(parts) != 2 or parts[0] != "apps" or not APP_ID.fullmatch(parts[1]):
         raise _bad(field, parent, "apps/{app}")
     return parts[1]
 
@@ -31,7 +31,7 @@ def app_id_of(parent: str, *, field: str = "parent") -> str:
 def app_of_any(name: str) -> str | None:
     """The app id a resource name belongs to, or None when it names no app (global keys)."""
     parts = name.split("/")
-    if len(parts) >= 2 and parts[0] == "apps" and APP_ID.match(parts[1]):
+    if len(parts) >= 2 and parts[0] == "apps" and APP_ID.fullmatch(parts[1]):
         return parts[1]
     return None
 
@@ -51,9 +51,9 @@ def device_ref(name: str, *, field: str = "name", allow_install: bool = True) ->
     shape = "apps/{app}/devices/{device}" + (
         " or apps/{app}/installs/{install_id}" if allow_install else ""
     )
-    if len(parts) != 4 or parts[0] != "apps" or not APP_ID.match(parts[1]):
+    if len(parts) != 4 or parts[0] != "apps" or not APP_ID.fullmatch(parts[1]):
         raise _bad(field, name, shape)
-    if not _SEGMENT.match(parts[3]):
+    if not _SEGMENT.fullmatch(parts[3]):
         raise _bad(field, name, shape)
     if parts[2] == "devices":
         return DeviceRef(parts[1], device_id=parts[3])
@@ -68,9 +68,9 @@ def child_of(name: str, collection: str, *, field: str = "name") -> tuple[str, s
     if (
         len(parts) != 4
         or parts[0] != "apps"
-        or not APP_ID.match(parts[1])
+        or not APP_ID.fullmatch(parts[1])
         or parts[2] != collection
-        or not _SEGMENT.match(parts[3])
+        or not _SEGMENT.fullmatch(parts[3])
     ):
         raise _bad(field, name, f"apps/{{app}}/{collection}/{{id}}")
     return parts[1], parts[3]
