@@ -143,7 +143,7 @@ class _Violations:
             yield
         except InvalidArgument as exc:
             self.items.extend(exc.violations)
-            self.reasons.append(exc.reason)
+            self.reasons.extend([exc.reason] * len(exc.violations))
 
     def add(self, path: str, description: str, reason: str) -> None:
         self.items.append(FieldViolation(path, description))
