@@ -20,6 +20,7 @@ from typing import Any
 from google.api import field_behavior_pb2
 from google.protobuf import descriptor
 from google.rpc import status_pb2
+from grpc_health.v1 import health_pb2
 
 from clarion.gateway.comments import Comments
 from clarion.gateway.routes import Route, RouteTable
@@ -152,6 +153,16 @@ def _error_response() -> dict[str, Any]:
 
 
 def _health_operation() -> dict[str, Any]:
+    health = {
+        "type": "object",
+        "properties": {
+            "status": {
+                "type": "string",
+                "enum": list(health_pb2.HealthCheckResponse.ServingStatus.keys()),
+            }
+        },
+        "required": ["status"],
+    }
     return {
         "operationId": "Gateway_Health",
         "tags": ["Gateway"],
@@ -168,16 +179,18 @@ def _health_operation() -> dict[str, Any]:
         "responses": {
             "200": {
                 "description": "Serving.",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"status": {"type": "string"}},
-                        }
-                    }
-                },
+                "content": {"application/json": {"schema": health}},
             },
-            "503": {"description": "Not serving, or unreachable."},
+            "404": {
+                "description": "The server does not know that service.",
+                "content": {"application/json": {"schema": _ref(_STATUS)}},
+            },
+            "503": {
+                "description": (
+                    'Not serving (`{"status": "NOT_SERVING"}`), or unreachable (a Status).'
+                ),
+                "content": {"application/json": {"schema": {"anyOf": [health, _ref(_STATUS)]}}},
+            },
         },
     }
 
@@ -268,6 +281,23 @@ class _Schemas:
     def body(self, message: descriptor.Descriptor, exclude: Iterable[str]) -> dict[str, Any]:
         """The inline schema of a `body: "*"` request: the message minus path-bound fields."""
         return self._object(message, exclude)
+
+    def patch_body(self, message: descriptor.Descriptor, description: str) -> dict[str, Any]:
+        """The inline schema of a PATCH body: the message with none of its fields required.
+
+        A field the resource requires at creation is not required in an update, where only
+        the fields named by the mask (or, without one, present in the body) change; sending
+        one that cannot change (a device's `provider`) is refused, so the shared component
+        with its `required` list would mislead.
+        """
+        schema = self._object(message)
+        schema.pop("required", None)
+        note = (
+            "Only the fields to change. Without an `updateMask` query parameter the mask is "
+            "the body's top-level fields."
+        )
+        schema["description"] = "\n\n".join(p for p in (description, note) if p)
+        return schema
 
     def _message_description(self, message: descriptor.Descriptor) -> str:
         if message.full_name == _STATUS:
@@ -467,6 +497,8 @@ def _request_body(route: Route, schemas: _Schemas) -> dict[str, Any]:
         field = request.fields_by_name[route.body]
         schema = schemas.field(field)
         required = field_behavior_pb2.REQUIRED in _behaviors(field)
+        if derives_update_mask(route) and field.message_type is not None:
+            schema = schemas.patch_body(field.message_type, schema.get("description", ""))
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 

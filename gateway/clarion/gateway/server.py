@@ -258,7 +258,13 @@ async def _health(request: web.Request) -> web.StreamResponse:
             timeout=state.settings.health_timeout,
         )
     except grpc.aio.AioRpcError as exc:
-        return error_response(status_from_rpc_error(exc), http_status=503)
+        status = status_from_rpc_error(exc)
+        # A service the server does not know is the caller's mistake, not an outage: a load
+        # balancer probing a misspelt name should see 404, and the body's code says NOT_FOUND.
+        http_status = 404 if status.code == code_pb2.NOT_FOUND else 503
+        if http_status == 404 and not status.message:
+            status.message = f"unknown service {service!r}"
+        return error_response(status, http_status=http_status)
     name = str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
     serving = reply.status == health_pb2.HealthCheckResponse.SERVING
     return web.json_response({"status": name}, status=200 if serving else 503)

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from google.api import field_behavior_pb2
 from google.protobuf import descriptor, json_format
 from google.protobuf.message import Message
 
@@ -229,10 +230,71 @@ def message_to_json(route: Route, message: Message) -> Any:
     """The JSON value of a response: the whole message, or its `response_body` field.
 
     Unpopulated fields are emitted (grpc-gateway's default), so a client sees `false`
-    and `0` instead of a missing key.
+    and `0` instead of a missing key. `INPUT_ONLY` fields are left out at every depth: they
+    are documented `writeOnly`, and an empty `"token": ""` would suggest there is a value.
     """
     data = json_format.MessageToDict(message, always_print_fields_with_no_presence=True)
+    _drop_input_only(route.method.output_type, data)
     if not route.response_body:
         return data
     field = route.method.output_type.fields_by_name[route.response_body]
     return data.get(field.json_name)
+
+
+def _drop_input_only(message: descriptor.Descriptor, data: Any) -> None:
+    """Remove `INPUT_ONLY` fields from the JSON of `message`, at every depth."""
+    if not isinstance(data, dict) or not _reaches_input_only(message):
+        return
+    for field in message.fields:
+        if field.json_name not in data:
+            continue
+        if _is_input_only(field):
+            del data[field.json_name]
+            continue
+        inner = field.message_type
+        if inner is None:
+            continue
+        value = data[field.json_name]
+        if inner.GetOptions().map_entry:
+            value_type = inner.fields_by_name["value"].message_type
+            if value_type is not None and isinstance(value, dict):
+                for item in value.values():
+                    _drop_input_only(value_type, item)
+        elif field.is_repeated and isinstance(value, list):
+            for item in value:
+                _drop_input_only(inner, item)
+        else:
+            _drop_input_only(inner, value)
+
+
+def _is_input_only(field: descriptor.FieldDescriptor) -> bool:
+    behaviors = field.GetOptions().Extensions[field_behavior_pb2.field_behavior]
+    return field_behavior_pb2.INPUT_ONLY in behaviors
+
+
+_REACHES_INPUT_ONLY: dict[str, bool] = {}
+
+
+def _reaches_input_only(message: descriptor.Descriptor) -> bool:
+    """Whether `message` or a message inside it has an `INPUT_ONLY` field (cached per type)."""
+    known = _REACHES_INPUT_ONLY.get(message.full_name)
+    if known is None:
+        known = _REACHES_INPUT_ONLY[message.full_name] = _search_input_only(message, set())
+    return known
+
+
+def _search_input_only(message: descriptor.Descriptor, seen: set[str]) -> bool:
+    # One depth-first search over every type reachable from the root: a type already seen
+    # is being (or was) searched by this same walk, which is how recursive types end.
+    if message.full_name in seen or message.full_name.startswith("google.protobuf."):
+        return False
+    seen.add(message.full_name)
+    for field in message.fields:
+        if _is_input_only(field):
+            return True
+        inner = field.message_type
+        if inner is not None and inner.GetOptions().map_entry:
+            inner = inner.fields_by_name["value"].message_type
+        if inner is not None and _search_input_only(inner, seen):
+            return True
+    return False
