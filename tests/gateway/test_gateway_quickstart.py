@@ -1,4 +1,4 @@
-"""docs/rest.md's curl quick start, run with bash exactly as written, against `clarion serve`.
+"""The README's curl quick start, run with bash exactly as written, against `clarion serve`.
 
 The block is read from the doc itself (the one after its `test_gateway_quickstart.py`
 marker), so the doc cannot drift from what works. Clarion runs the way the doc says
@@ -29,10 +29,10 @@ MARKER = "tests/gateway/test_gateway_quickstart.py runs the next block"
 
 
 def quickstart_block() -> str:
-    """The fenced block that follows the marker in docs/rest.md."""
-    doc = (ROOT / "docs" / "rest.md").read_text()
+    """The fenced block that follows the marker in the README."""
+    doc = (ROOT / "README.md").read_text()
     found = re.search(re.escape(MARKER) + r".*?\n```sh\n(.*?)\n```", doc, re.DOTALL)
-    assert found, "docs/rest.md lost its tested curl quick start"
+    assert found, "README.md lost its tested curl quick start"
     return found.group(1)
 
 

@@ -10,6 +10,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
+import aiohttp
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -127,3 +128,43 @@ async def test_bad_configuration_stops_before_serving(
     assert process.returncode != 0
     assert message in out.decode()
     assert not (tmp_path / ".clarion").exists()
+
+
+async def test_the_gateway_runs_alone_in_front_of_a_server(tmp_path: Path) -> None:
+    grpc_port, http_port = _free_port(), _free_port()
+    server = await _start(tmp_path, "--listen", f"127.0.0.1:{grpc_port}", "--no-gateway")
+    await _wait_serving(f"127.0.0.1:{grpc_port}", server)
+    clarion = Path(sys.executable).with_name("clarion")
+    gateway = await asyncio.create_subprocess_exec(
+        str(clarion),
+        "gateway",
+        "--upstream",
+        f"127.0.0.1:{grpc_port}",
+        "--listen",
+        f"127.0.0.1:{http_port}",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        key = (tmp_path / ".clarion" / "admin.key").read_text().strip()
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{http_port}") as http:
+            for _ in range(100):
+                try:
+                    async with http.get("/healthz") as health:
+                        if health.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the gateway did not come up")
+            headers = {"Authorization": f"Bearer {key}"}
+            async with http.post("/v1/apps?appId=alone", json={}, headers=headers) as created:
+                assert created.status == 200, await created.text()
+            async with http.get("/v1/apps/alone", headers=headers) as fetched:
+                assert (await fetched.json())["app"]["name"] == "apps/alone"
+    finally:
+        gateway.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(gateway.communicate(), timeout=20)
+        await _stop(server)
+    assert gateway.returncode == 0
