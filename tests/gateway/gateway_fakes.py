@@ -269,7 +269,7 @@ class FakePushSender(sender_grpc.PushSenderServiceServicer):
                 context,
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
                 "daily quota exhausted",
-                error_info("QUOTA_EXHAUSTED", quota="daily"),
+                error_info("DAILY_QUOTA_EXCEEDED", quota="daily"),
                 error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=2, nanos=1)),
             )
         if request.notification.title == "slow":

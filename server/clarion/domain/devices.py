@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Final
 from urllib.parse import urlsplit
 
+from clarion.domain.categories import validate_category_key
 from clarion.domain.credential_rules import ApnsEnvironment
 from clarion.domain.device_rules import (
     Provider,
@@ -172,8 +173,8 @@ def _preferences(v: _Violations, prefs: Mapping[str, bool], path: str) -> dict[s
     if len(prefs) > MAX_CATEGORY_PREFERENCES:
         v.add(path, f"at most {MAX_CATEGORY_PREFERENCES} categories", "INVALID_ARGUMENT")
     for key in prefs:
-        if not key or len(key) > 63 or not key.replace("-", "").replace("_", "").isalnum():
-            v.add(f"{path}[{key!r}]", "not a category key", "INVALID_CATEGORY")
+        with v.check():
+            validate_category_key(key, f"{path}[{key!r}]")
     return dict(prefs)
 
 
