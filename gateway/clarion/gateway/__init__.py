@@ -9,7 +9,7 @@ work, `run_gateway(upstream, host, port)` in the foreground, or mount
 
 from __future__ import annotations
 
-from clarion.gateway.server import (
+from clarion.gateway.app import (
     DEFAULT_PORT,
     Gateway,
     GatewaySettings,
