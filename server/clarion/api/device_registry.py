@@ -22,7 +22,7 @@ from clarion.domain.devices import (
     validate_update,
 )
 from clarion.domain.errors import InvalidArgument, PermissionDenied
-from clarion.domain.paging import PageToken, page_size
+from clarion.domain.paging import PageRequest
 from clarion.secrets import TokenCipher, associated_data
 from clarion.store.clock import utcnow
 from clarion.store.devices import DeviceFilter, DeviceStore, SealedToken
@@ -204,11 +204,9 @@ class DeviceRegistry(pb_grpc.DeviceRegistryServiceServicer):
             topic=request.topic or None,
             platform=_enum(PLATFORMS, request.platform, "platform") if request.platform else None,
         )
-        limit = page_size(request.page_size)
-        token = PageToken.decode(request.page_token, flt)
-        found = await self._devices.list(app_id, flt, token.last_key if token else None, limit + 1)
-        page = found[:limit]
-        next_token = PageToken(page[-1].id).encode(flt) if len(found) > limit else ""
+        pages = PageRequest.parse(request.page_size, request.page_token, flt)
+        found = await self._devices.list(app_id, flt, pages.after, pages.fetch)
+        page, next_token = pages.cut(found, lambda d: d.id)
         return pb.ListDevicesResponse(
             devices=[device_message(d) for d in page], next_page_token=next_token
         )

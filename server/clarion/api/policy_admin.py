@@ -14,7 +14,7 @@ from clarion.api.times import dt, ts
 from clarion.domain import names
 from clarion.domain.access import Principal, Scope, parse_scopes
 from clarion.domain.errors import InvalidArgument, PermissionDenied, Unimplemented
-from clarion.domain.paging import PageToken, page_size
+from clarion.domain.paging import PageRequest
 from clarion.store.api_keys import ApiKeyRecord, ApiKeyStore
 from clarion.store.apps import AppRecord, AppStore
 from clarion.store.clock import utcnow
@@ -115,11 +115,9 @@ class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
         only = None if principal.is_admin else principal.app_id
         if not principal.is_admin and not principal.can(only, Scope.APP_MANAGE):
             raise PermissionDenied("listing apps needs admin or app:manage", reason="MISSING_SCOPE")
-        limit = page_size(request.page_size)
-        token = PageToken.decode(request.page_token, {"only": only})
-        found = await self._apps.list(token.last_key if token else None, limit + 1, only)
-        page = found[:limit]
-        next_token = PageToken(page[-1].id).encode({"only": only}) if len(found) > limit else ""
+        pages = PageRequest.parse(request.page_size, request.page_token, {"only": only})
+        found = await self._apps.list(pages.after, pages.fetch, only)
+        page, next_token = pages.cut(found, lambda a: a.id)
         return pb.ListAppsResponse(apps=[app_message(a) for a in page], next_page_token=next_token)
 
     @rpc
@@ -183,11 +181,9 @@ class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
     ) -> pb.ListApiKeysResponse:
         app_id = _key_owner(request.parent)
         await self._caller(context, app_id, Scope.APP_MANAGE)
-        limit = page_size(request.page_size)
-        token = PageToken.decode(request.page_token, {"app": app_id})
-        found = await self._keys.list(app_id, token.last_key if token else None, limit + 1)
-        page = found[:limit]
-        next_token = PageToken(page[-1].id).encode({"app": app_id}) if len(found) > limit else ""
+        pages = PageRequest.parse(request.page_size, request.page_token, {"app": app_id})
+        found = await self._keys.list(app_id, pages.after, pages.fetch)
+        page, next_token = pages.cut(found, lambda k: k.id)
         return pb.ListApiKeysResponse(
             api_keys=[key_message(k) for k in page], next_page_token=next_token
         )

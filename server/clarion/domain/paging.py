@@ -10,9 +10,13 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from clarion.domain.errors import InvalidArgument
+
+T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -63,3 +67,33 @@ class PageToken:
                 reason="INVALID_PAGE_TOKEN",
             )
         return PageToken(key)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """One list call's paging: fetch `fetch` rows after `after`, then `cut` them to a page.
+
+    Fetching one row more than the page tells whether another page exists without counting.
+    """
+
+    size: int
+    after: str | None
+    filters: object
+
+    @classmethod
+    def parse(cls, requested_size: int, token: str, filters: object) -> PageRequest:
+        """Validate the request's page_size and page_token (made for these filters)."""
+        size = page_size(requested_size)
+        decoded = PageToken.decode(token, filters)
+        return cls(size, decoded.last_key if decoded else None, filters)
+
+    @property
+    def fetch(self) -> int:
+        """How many rows to ask the store for."""
+        return self.size + 1
+
+    def cut(self, found: Sequence[T], key: Callable[[T], str]) -> tuple[list[T], str]:
+        """The page, and the token of the next one ("" when this is the last)."""
+        page = list(found[: self.size])
+        more = len(found) > self.size
+        return page, PageToken(key(page[-1])).encode(self.filters) if more else ""
