@@ -9,21 +9,42 @@ works in a schema of its own and drops it at the end.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import ExitStack
+from contextlib import AsyncExitStack, ExitStack
 
 import grpc
 import pytest
 
 from clarion.app import Clarion
 from clarion.config import Settings
-from harness import Api, Server, postgres_url, private_schema
+from fakes.apns import FakeApns
+from fakes.fcm import FakeFcm
+from fakes.tls import make_tls_material
+from fakes.webpush import WebPushService
+from harness import Api, ProviderFakes, Server, postgres_url, private_schema
 
 BACKENDS = ("sqlite", "postgres")
 
 
+@pytest.fixture(scope="session")
+async def fakes(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ProviderFakes]:
+    """Fake APNs (both environments), FCM and a Web Push service, over TLS with a test CA.
+
+    The session's servers send to them; tests tell them how to answer per token.
+    """
+    tls = make_tls_material(tmp_path_factory.mktemp("provider-tls"))
+    async with AsyncExitStack() as stack:
+        apns = await stack.enter_async_context(FakeApns(tls=tls))
+        sandbox = await stack.enter_async_context(FakeApns(tls=tls, environment="sandbox"))
+        fcm = await stack.enter_async_context(FakeFcm(tls=tls))
+        webpush = await stack.enter_async_context(WebPushService(tls))
+        yield ProviderFakes(tls, apns, sandbox, fcm, webpush)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 async def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    fakes: ProviderFakes,
 ) -> AsyncIterator[Server]:
     """One Clarion per backend for the whole session (tests parametrised over both)."""
     backend = request.param
@@ -40,6 +61,13 @@ async def server(
             gateway=False,
             auth_cache_seconds=5.0,
             shutdown_grace_seconds=1.0,
+            metrics_listen="127.0.0.1:0",
+            dispatch_poll_seconds=0.2,
+            apns_production_url=fakes.apns.base_url,
+            apns_sandbox_url=fakes.apns_sandbox.base_url,
+            fcm_url=fakes.fcm.base_url,
+            provider_ca_file=str(fakes.tls.ca_file),
+            provider_request_timeout=5.0,
         )
         clarion = Clarion(settings)
         await clarion.start()

@@ -60,6 +60,17 @@ def private_schema(url: str) -> Iterator[str]:
 
 
 @dataclass
+class ProviderFakes:
+    """The session's provider fakes (tests/fakes), which the session's servers send to."""
+
+    tls: Any
+    apns: Any
+    apns_sandbox: Any
+    fcm: Any
+    webpush: Any
+
+
+@dataclass
 class Server:
     """A running Clarion for tests: its address, settings and the bootstrap admin key."""
 

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +20,34 @@ from clarion.api.auth import Authenticator
 from clarion.api.credentials import Credentials
 from clarion.api.device_registry import DeviceRegistry
 from clarion.api.policy_admin import PolicyAdmin
-from clarion.api.push_sender import PushSender
+from clarion.api.push_sender import PushSender, SendLimits
 from clarion.config import Settings
+from clarion.dispatch.dispatcher import Dispatcher, DispatchSettings
 from clarion.domain.access import Scope
+from clarion.domain.device_rules import Provider
+from clarion.metrics import (
+    QUEUE_DEPTH,
+    QUEUE_OLDEST_AGE,
+    MeteredTransport,
+    MetricsServer,
+    observe_transport,
+)
+from clarion.providers.apns import ApnsProvider
+from clarion.providers.base import Provider as ProviderClient
+from clarion.providers.fcm import FcmProvider
+from clarion.providers.transport import Transport, TransportConfig
+from clarion.providers.webpush import WebPushProvider
 from clarion.secrets import Envelope, MasterKeyRing, TokenCipher
 from clarion.store.api_keys import ApiKeyStore
 from clarion.store.apps import AppStore
+from clarion.store.clock import utcnow
 from clarion.store.credentials import CredentialStore
 from clarion.store.devices import DeviceStore
 from clarion.store.engine import create_engine, is_sqlite, migrate
+from clarion.store.queue import DeliveryQueue
+from clarion.store.receipts import ReceiptLog
+from clarion.store.sends import SendStore
+from clarion.store.signals import Signals
 from clarion.v1 import (
     credentials_service_pb2,
     credentials_service_pb2_grpc,
@@ -77,22 +97,33 @@ class Stores:
     keys: ApiKeyStore
     devices: DeviceStore
     credentials: CredentialStore
+    sends: SendStore
+    receipts: ReceiptLog
+    queue: DeliveryQueue
 
 
 class Clarion:
-    """A running Clarion process: database, secrets and the gRPC server."""
+    """A running Clarion process: database, secrets, the gRPC server and the dispatcher.
+
+    `settings.role` picks what runs: `api` (gRPC + REST), `dispatcher` (delivery workers)
+    or `all`. Metrics are served by every role unless `metrics_listen` is empty.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.port = 0
         self.http_port = 0
+        self.metrics_port = 0
+        self.dispatcher: Dispatcher | None = None
+        self.transport: Transport | None = None
         self._server: grpc.aio.Server | None = None
         self._health = health.aio.HealthServicer()
         self._engine: Any = None
+        self._signals: Signals | None = None
         self._extra_stops: list[Any] = []
 
     async def start(self) -> None:
-        """Migrate, load secrets, bootstrap the first admin key, and start serving."""
+        """Migrate, load secrets, bootstrap the first admin key, and start the role's parts."""
         s = self.settings
         url = s.effective_database_url
         if is_sqlite(url) and not s.database_url:
@@ -101,13 +132,106 @@ class Clarion:
         self._engine = create_engine(url, pool_size=s.db_pool_size)
         await migrate(self._engine)
         log.info("database: %s (schema migrated)", _redact(url))
+        signals = self._signals = Signals(self._engine)
+        await signals.start()
         stores = Stores(
             apps=AppStore(self._engine),
             keys=ApiKeyStore(self._engine),
             devices=DeviceStore(self._engine),
             credentials=CredentialStore(self._engine),
+            sends=SendStore(self._engine, signals),
+            receipts=ReceiptLog(self._engine),
+            queue=DeliveryQueue(self._engine, signals),
         )
         await self._bootstrap_admin_key(stores.keys)
+        if s.role in ("all", "dispatcher"):
+            await self._start_dispatcher(stores, ring)
+        if s.metrics_listen:
+            await self._start_metrics(stores.queue)
+        if s.role in ("all", "api"):
+            await self._start_api(stores, ring)
+
+    async def _start_dispatcher(self, stores: Stores, ring: MasterKeyRing) -> None:
+        s = self.settings
+        transport = self.transport = Transport(
+            TransportConfig(
+                connect_timeout=s.provider_connect_timeout,
+                request_timeout=s.provider_request_timeout,
+                ca_file=s.provider_ca_file or None,
+            )
+        )
+        fcm = FcmProvider(
+            MeteredTransport(transport, "fcm"),
+            base_url=s.fcm_url,
+            ca_file=s.provider_ca_file or None,
+        )
+        providers: dict[Provider, ProviderClient] = {
+            Provider.APNS: ApnsProvider(
+                MeteredTransport(transport, "apns"),
+                production_url=s.apns_production_url,
+                sandbox_url=s.apns_sandbox_url,
+            ),
+            Provider.FCM: fcm,
+            Provider.WEBPUSH: WebPushProvider(MeteredTransport(transport, "webpush")),
+        }
+        dispatcher = self.dispatcher = Dispatcher(
+            stores.queue,
+            stores.credentials,
+            Envelope(ring),
+            TokenCipher(ring),
+            providers,
+            self._signals_or_fail(),
+            DispatchSettings(
+                workers=s.dispatch_workers,
+                batch_size=s.dispatch_batch_size,
+                lease=timedelta(seconds=s.dispatch_lease_seconds),
+                max_attempts=s.dispatch_max_attempts,
+                poll_seconds=s.dispatch_poll_seconds,
+            ),
+        )
+        await dispatcher.start()
+
+        async def stop_dispatching() -> None:
+            await dispatcher.stop()
+            await fcm.aclose()
+            await transport.aclose()
+
+        self.on_stop(stop_dispatching)
+        log.info(
+            "dispatcher: %d workers, batches of %d, lease %.0fs",
+            s.dispatch_workers,
+            s.dispatch_batch_size,
+            s.dispatch_lease_seconds,
+        )
+
+    def _signals_or_fail(self) -> Signals:
+        assert self._signals is not None
+        return self._signals
+
+    async def _start_metrics(self, queue: DeliveryQueue) -> None:
+        async def collect() -> None:
+            if self.dispatcher is None:
+                return
+            stats = await queue.stats(utcnow())
+            QUEUE_DEPTH.set(stats.due)
+            oldest = stats.oldest_due_at
+            QUEUE_OLDEST_AGE.set((utcnow() - oldest).total_seconds() if oldest else 0.0)
+            if self.transport is not None:
+                observe_transport(self.transport.stats())
+
+        server = MetricsServer(self.settings.metrics_listen, collect=collect)
+        await server.start()
+        self.metrics_port = server.port
+        self.on_stop(server.stop)
+        log.info(
+            "metrics on http://%s:%d/metrics",
+            self.settings.metrics_listen.rpartition(":")[0],
+            server.port,
+        )
+
+    async def _start_api(self, stores: Stores, ring: MasterKeyRing) -> None:
+        s = self.settings
+        signals = self._signals_or_fail()
         auth = Authenticator(stores.keys, cache_seconds=s.auth_cache_seconds)
 
         server = grpc.aio.server(
@@ -123,7 +247,15 @@ class Clarion:
             Credentials(auth, stores.credentials, Envelope(ring)), server
         )
         push_sender_service_pb2_grpc.add_PushSenderServiceServicer_to_server(
-            PushSender(auth), server
+            PushSender(
+                auth,
+                stores.sends,
+                stores.receipts,
+                stores.apps,
+                signals,
+                SendLimits(s.max_bulk_recipients, s.max_batch_items),
+            ),
+            server,
         )
         policy_admin_service_pb2_grpc.add_PolicyAdminServiceServicer_to_server(
             PolicyAdmin(auth, stores.apps, stores.keys), server
@@ -184,6 +316,8 @@ class Clarion:
             await self._server.stop(
                 self.settings.shutdown_grace_seconds if grace is None else grace
             )
+        if self._signals is not None:
+            await self._signals.stop()
         if self._engine is not None:
             await self._engine.dispose()
 

@@ -8,8 +8,6 @@ They print protobuf JSON. Secrets are read from files (or `-` for stdin), never 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 import os
 import re
 import sys
@@ -27,6 +25,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from clarion import config as config_module
+from clarion.logs import configure_logging
 from clarion.v1 import (
     api_key_pb2,
     app_pb2,
@@ -41,33 +40,6 @@ from clarion.v1 import (
 )
 
 T = TypeVar("T")
-
-
-# --- logging ----------------------------------------------------------------------------------
-
-
-class _JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
-
-
-def _setup_logging(level: str, fmt: str) -> None:
-    handler = logging.StreamHandler()
-    if fmt == "json":
-        handler.setFormatter(_JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    # Alembic announces its plugins at INFO on every start; the migration lines are enough.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 # --- server commands --------------------------------------------------------------------------
@@ -95,17 +67,13 @@ def _settings(config_file: str | None, **overrides: Any) -> config_module.Settin
 @click.option("--database-url", help="SQLAlchemy URL; default SQLite in the data directory.")
 @click.option("--data-dir", help="Directory for the embedded defaults (default .clarion).")
 @click.option("--role", type=click.Choice(config_module.ROLES), help="What this process runs.")
+@click.option("--metrics-listen", help="Prometheus /metrics address, host:port ('' disables).")
 @click.option("--log-level", help="debug, info, warning or error.")
 @click.option("--log-format", type=click.Choice(config_module.LOG_FORMATS))
 def serve(config_file: str | None, **flags: Any) -> None:
     """Run Clarion until SIGTERM/SIGINT (embedded SQLite unless told otherwise)."""
     settings = _settings(config_file, **flags)
-    _setup_logging(settings.log_level, settings.log_format)
-    if settings.role == "dispatcher":
-        raise click.ClickException(
-            "the dispatcher role is not implemented yet (delivery engine issue); "
-            "run with --role api or all"
-        )
+    configure_logging(settings.log_level, settings.log_format)
     from clarion.app import serve as run
 
     asyncio.run(run(settings))
@@ -119,7 +87,7 @@ def serve(config_file: str | None, **flags: Any) -> None:
 @click.option("--log-level", default="info")
 def gateway(upstream: str, listen: str, log_level: str) -> None:
     """Run the REST gateway alone, in front of a Clarion gRPC server (for separate scaling)."""
-    _setup_logging(log_level, "text")
+    configure_logging(log_level, "text")
     host, _, port = listen.rpartition(":")
     if not host or not port.isdigit():
         raise click.BadParameter(f"{listen!r}: expected host:port", param_hint="--listen")
@@ -135,7 +103,7 @@ def gateway(upstream: str, listen: str, log_level: str) -> None:
 def migrate(config_file: str | None, **flags: Any) -> None:
     """Bring the database schema up to date (the server also does this on start)."""
     settings = _settings(config_file, **flags)
-    _setup_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format)
     from clarion.store.engine import create_engine, current_revision
     from clarion.store.engine import migrate as run_migrations
 

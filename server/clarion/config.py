@@ -61,6 +61,30 @@ class Settings:
     shutdown_grace_seconds: float = 10.0
     # Database connection pool size (Postgres).
     db_pool_size: int = 10
+    # Prometheus metrics (GET /metrics) listen address; empty disables the endpoint.
+    metrics_listen: str = "127.0.0.1:9464"
+
+    # Sending: request limits.
+    max_bulk_recipients: int = 500
+    max_batch_items: int = 500
+    # The dispatcher: concurrent workers, deliveries claimed per batch, how long a claim
+    # holds before another dispatcher may take the deliveries over, attempts before FAILED,
+    # and how often an idle worker looks for due deliveries without being woken.
+    dispatch_workers: int = 4
+    dispatch_batch_size: int = 500
+    dispatch_lease_seconds: float = 60.0
+    dispatch_max_attempts: int = 8
+    dispatch_poll_seconds: float = 1.0
+
+    # Providers: base URLs (tests and benchmarks point them at local fakes), the CA bundle
+    # the provider transport trusts instead of the system store (empty: system store), and
+    # the transport's timeouts in seconds.
+    apns_production_url: str = "https://api.push.apple.com"
+    apns_sandbox_url: str = "https://api.sandbox.push.apple.com"
+    fcm_url: str = "https://fcm.googleapis.com"
+    provider_ca_file: str = ""
+    provider_connect_timeout: float = 10.0
+    provider_request_timeout: float = 30.0
 
     @property
     def effective_database_url(self) -> str:
@@ -124,15 +148,35 @@ def _check(settings: Settings) -> Settings:
         raise ConfigError(f"log_format must be one of {', '.join(LOG_FORMATS)}")
     if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("log_level must be debug, info, warning or error")
-    for name in ("listen", "http_listen"):
+    listens = ["listen", "http_listen"] + (["metrics_listen"] if settings.metrics_listen else [])
+    for name in listens:
         host, _, port = getattr(settings, name).rpartition(":")
         if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise ConfigError(f"{name} must be host:port, not {getattr(settings, name)!r}")
     for name in ("auth_cache_seconds", "shutdown_grace_seconds"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"{name} must not be negative")
-    if settings.db_pool_size < 1:
-        raise ConfigError("db_pool_size must be at least 1")
+    for name in (
+        "db_pool_size",
+        "max_bulk_recipients",
+        "max_batch_items",
+        "dispatch_workers",
+        "dispatch_batch_size",
+        "dispatch_max_attempts",
+    ):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{name} must be at least 1")
+    for name in (
+        "dispatch_lease_seconds",
+        "dispatch_poll_seconds",
+        "provider_connect_timeout",
+        "provider_request_timeout",
+    ):
+        if getattr(settings, name) <= 0:
+            raise ConfigError(f"{name} must be positive")
+    for name in ("apns_production_url", "apns_sandbox_url", "fcm_url"):
+        if not getattr(settings, name).startswith(("https://", "http://")):
+            raise ConfigError(f"{name} must be an http(s) URL")
     return settings
 
 

@@ -21,10 +21,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from google.protobuf import json_format, text_format
 from google.protobuf.message import Message
 
-from clarion.api.credentials import credential_aad
 from clarion.app import load_key_ring
 from clarion.domain.device_rules import Provider
-from clarion.secrets import Envelope, SecretError
+from clarion.secrets import Envelope, SecretError, credential_aad
 from clarion.v1 import api_key_pb2, credential_pb2, provider_pb2
 from clarion.v1 import credentials_service_pb2 as pb
 from harness import Api, Server, Stubs, TestApp, expect_error

@@ -26,9 +26,8 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from clarion.api.device_registry import PROVIDERS as PROVIDER_NAMES
-from clarion.api.device_registry import token_aad
 from clarion.app import load_key_ring
-from clarion.secrets import SecretError, TokenCipher
+from clarion.secrets import SecretError, TokenCipher, token_aad
 from clarion.store.schema import device_topics, devices
 from clarion.v1 import api_key_pb2, app_pb2, device_pb2, policy_admin_service_pb2, provider_pb2
 from clarion.v1 import device_registry_service_pb2 as pb

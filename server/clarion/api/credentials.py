@@ -13,7 +13,7 @@ from clarion.domain import names
 from clarion.domain.access import Scope
 from clarion.domain.device_rules import Provider
 from clarion.domain.errors import InvalidArgument
-from clarion.secrets import Envelope, associated_data
+from clarion.secrets import Envelope, credential_aad
 from clarion.store.credentials import CredentialRecord, CredentialStore
 from clarion.v1 import credential_pb2
 from clarion.v1 import credentials_service_pb2 as pb
@@ -30,11 +30,6 @@ _METADATA_FIELDS: Final = {
     "package_name": "package_name",
     "region": "region",
 }
-
-
-def credential_aad(app_id: str, provider: Provider) -> bytes:
-    """Associated data binding a sealed credential to its app and provider."""
-    return associated_data("credential", app_id, str(provider))
 
 
 def _validate(request: pb.PutCredentialRequest) -> rules.ValidatedCredential:

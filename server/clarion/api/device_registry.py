@@ -23,7 +23,7 @@ from clarion.domain.devices import (
 )
 from clarion.domain.errors import InvalidArgument, PermissionDenied
 from clarion.domain.paging import PageRequest
-from clarion.secrets import TokenCipher, associated_data
+from clarion.secrets import TokenCipher, token_aad
 from clarion.store.clock import utcnow
 from clarion.store.devices import DeviceFilter, DeviceStore, SealedToken
 from clarion.v1 import device_pb2, provider_pb2
@@ -137,11 +137,6 @@ def device_message(device: Device) -> device_pb2.Device:
         msg.quiet_hours.start_minute = device.quiet_hours.start_minute
         msg.quiet_hours.end_minute = device.quiet_hours.end_minute
     return msg
-
-
-def token_aad(app_id: str, provider: Provider) -> bytes:
-    """Associated data binding a device token's ciphertext to its app and provider."""
-    return associated_data("device-token", app_id, str(provider))
 
 
 class DeviceRegistry(pb_grpc.DeviceRegistryServiceServicer):

@@ -32,6 +32,7 @@ _CODES: Final[dict[type[e.ClarionError], int]] = {
     e.NotFound: code_pb2.NOT_FOUND,
     e.AlreadyExists: code_pb2.ALREADY_EXISTS,
     e.FailedPrecondition: code_pb2.FAILED_PRECONDITION,
+    e.OutOfRange: code_pb2.OUT_OF_RANGE,
     e.Unauthenticated: code_pb2.UNAUTHENTICATED,
     e.PermissionDenied: code_pb2.PERMISSION_DENIED,
     e.ResourceExhausted: code_pb2.RESOURCE_EXHAUSTED,

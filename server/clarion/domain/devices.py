@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -29,7 +28,7 @@ from clarion.domain.device_rules import (
     validate_user_id,
     validate_webpush_subscription,
 )
-from clarion.domain.errors import FieldViolation, InvalidArgument
+from clarion.domain.errors import Violations
 
 MAX_TEXT_FIELD: Final = 128
 MAX_CATEGORY_PREFERENCES: Final = 256
@@ -131,45 +130,19 @@ class DeviceRegistration:
     quiet_hours: QuietHours | None
 
 
-class _Violations:
-    """Collects violations from several validators, then raises them all at once."""
-
-    def __init__(self) -> None:
-        self.items: list[FieldViolation] = []
-        self.reasons: list[str] = []
-
-    @contextmanager
-    def check(self) -> Iterator[None]:
-        try:
-            yield
-        except InvalidArgument as exc:
-            self.items.extend(exc.violations)
-            self.reasons.extend([exc.reason] * len(exc.violations))
-
-    def add(self, path: str, description: str, reason: str) -> None:
-        self.items.append(FieldViolation(path, description))
-        self.reasons.append(reason)
-
-    def raise_if_any(self, what: str) -> None:
-        if self.items:
-            # One reason when all agree (clients may branch on it), a generic one otherwise.
-            reason = self.reasons[0] if len(set(self.reasons)) == 1 else "INVALID_ARGUMENT"
-            raise InvalidArgument(f"invalid {what}", self.items, reason=reason)
-
-
 def _hint(provider: Provider, address: str) -> str:
     if provider is Provider.WEBPUSH:
         return urlsplit(address).hostname or ""
     return "…" + address[-6:]
 
 
-def _short_text(v: _Violations, value: str, path: str) -> str:
+def _short_text(v: Violations, value: str, path: str) -> str:
     if len(value) > MAX_TEXT_FIELD or not value.isprintable():
         v.add(path, f"must be at most {MAX_TEXT_FIELD} printable characters", "INVALID_ARGUMENT")
     return value
 
 
-def _preferences(v: _Violations, prefs: Mapping[str, bool], path: str) -> dict[str, bool]:
+def _preferences(v: Violations, prefs: Mapping[str, bool], path: str) -> dict[str, bool]:
     if len(prefs) > MAX_CATEGORY_PREFERENCES:
         v.add(path, f"at most {MAX_CATEGORY_PREFERENCES} categories", "INVALID_ARGUMENT")
     for key in prefs:
@@ -178,7 +151,7 @@ def _preferences(v: _Violations, prefs: Mapping[str, bool], path: str) -> dict[s
     return dict(prefs)
 
 
-def _quiet_hours(v: _Violations, value: tuple[int, int] | None, path: str) -> QuietHours | None:
+def _quiet_hours(v: Violations, value: tuple[int, int] | None, path: str) -> QuietHours | None:
     if value is None:
         return None
     with v.check():
@@ -190,7 +163,7 @@ def validate_registration(
     data: DeviceInput, *, require_install_id: bool = False, prefix: str = "device"
 ) -> DeviceRegistration:
     """Validate a RegisterDevice request's device; every violation is reported at once."""
-    v = _Violations()
+    v = Violations()
     provider = data.provider
     if provider is None:
         v.add(f"{prefix}.provider", "a provider is required", "INVALID_ARGUMENT")
@@ -284,7 +257,7 @@ class _CommonFields:
     quiet_hours: QuietHours | None
 
 
-def _common_fields(v: _Violations, data: DeviceInput, prefix: str) -> _CommonFields:
+def _common_fields(v: Violations, data: DeviceInput, prefix: str) -> _CommonFields:
     locale = time_zone = ""
     if data.locale:
         with v.check():
@@ -322,10 +295,10 @@ UPDATABLE_FIELDS: Final = (
     "topics",
 )
 
-_Updater = Callable[[_Violations, DeviceInput, str], object]
+_Updater = Callable[[Violations, DeviceInput, str], object]
 
 
-def _user_id(v: _Violations, data: DeviceInput, path: str) -> object:
+def _user_id(v: Violations, data: DeviceInput, path: str) -> object:
     if not data.user_id:
         return None  # clearing the binding makes the device anonymous
     with v.check():
@@ -347,7 +320,7 @@ def validate_update(
 
     Returns {field: new value} for exactly the fields in the mask.
     """
-    v = _Violations()
+    v = Violations()
     if not mask:
         v.add("update_mask", "name at least one field to update", "INVALID_UPDATE_MASK")
     unknown = [p for p in mask if p not in UPDATABLE_FIELDS]

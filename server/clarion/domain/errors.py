@@ -8,7 +8,8 @@ and may change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -75,6 +76,12 @@ class FailedPrecondition(ClarionError):
     reason = "FAILED_PRECONDITION"
 
 
+class OutOfRange(ClarionError):
+    """A position (a receipt cursor) outside what exists or is still retained."""
+
+    reason = "OUT_OF_RANGE"
+
+
 class Unauthenticated(ClarionError):
     """No API key, or one that is unknown, revoked or expired."""
 
@@ -101,3 +108,29 @@ class Unimplemented(ClarionError):
     """The RPC is declared in the contract but its capability has not landed yet."""
 
     reason = "NOT_IMPLEMENTED"
+
+
+class Violations:
+    """Collects violations from several validators, then raises them all at once."""
+
+    def __init__(self) -> None:
+        self.items: list[FieldViolation] = []
+        self.reasons: list[str] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except InvalidArgument as exc:
+            self.items.extend(exc.violations)
+            self.reasons.extend([exc.reason] * len(exc.violations))
+
+    def add(self, path: str, description: str, reason: str) -> None:
+        self.items.append(FieldViolation(path, description))
+        self.reasons.append(reason)
+
+    def raise_if_any(self, what: str) -> None:
+        if self.items:
+            # One reason when all agree (clients may branch on it), a generic one otherwise.
+            reason = self.reasons[0] if len(set(self.reasons)) == 1 else "INVALID_ARGUMENT"
+            raise InvalidArgument(f"invalid {what}", self.items, reason=reason)

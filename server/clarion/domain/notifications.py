@@ -1,4 +1,5 @@
-"""Notifications: the limits checked before anything is stored, and locale resolution.
+"""Notifications: the limits checked before anything is stored, locale resolution, and the
+JSON form they are stored in.
 
 Limits come from design.md: title at most 256 characters, body at most 4096, `data` at most
 4 KB serialised; the final provider payload is checked again by each provider against its
@@ -139,3 +140,45 @@ def localized_text(n: Notification, locale: str) -> LocalizedText:
             if tag.split("-", 1)[0].lower() == language:
                 return n.localizations[tag]
     return LocalizedText(n.title, n.body)
+
+
+_UNSET: Final = Notification()
+
+
+def notification_to_json(n: Notification) -> dict[str, Any]:
+    """A JSON-safe dict for storage: defaults left out, `ttl` in seconds, enums as their
+    values. `notification_from_json` restores an equal notification."""
+    out = {name: value for name, value in _fields(n).items() if value != getattr(_UNSET, name)}
+    if n.data:
+        out["data"] = dict(n.data)
+    if n.priority is not None:
+        out["priority"] = n.priority.value
+    if n.ttl is not None:
+        # A float is exact to the microsecond far beyond MAX_TTL (up to 2**53 microseconds).
+        seconds = n.ttl.total_seconds()
+        out["ttl"] = int(seconds) if seconds.is_integer() else seconds
+    if n.interruption_level is not None:
+        out["interruption_level"] = n.interruption_level.value
+    if n.localizations:
+        out["localizations"] = {
+            tag: {"title": text.title, "body": text.body} for tag, text in n.localizations.items()
+        }
+    if n.overrides:
+        out["overrides"] = dict(n.overrides)
+    return out
+
+
+def notification_from_json(d: Mapping[str, Any]) -> Notification:
+    """The notification `notification_to_json` stored; an unknown key raises TypeError."""
+    fields = dict(d)
+    if "priority" in fields:
+        fields["priority"] = Priority(fields["priority"])
+    if "ttl" in fields:
+        fields["ttl"] = timedelta(seconds=fields["ttl"])
+    if "interruption_level" in fields:
+        fields["interruption_level"] = InterruptionLevel(fields["interruption_level"])
+    if "localizations" in fields:
+        fields["localizations"] = {
+            tag: LocalizedText(**text) for tag, text in fields["localizations"].items()
+        }
+    return Notification(**fields)

@@ -52,7 +52,7 @@ from clarion.providers.base import (
     parse_json_object,
     send_concurrently,
 )
-from clarion.providers.transport import HttpRequest, HttpResponse, Transport
+from clarion.providers.transport import HttpRequest, HttpResponse, Requester
 
 __all__ = [
     "PRODUCTION_URL",
@@ -497,7 +497,7 @@ class ApnsProvider:
 
     def __init__(
         self,
-        transport: Transport,
+        transport: Requester,
         *,
         production_url: str = PRODUCTION_URL,
         sandbox_url: str = SANDBOX_URL,

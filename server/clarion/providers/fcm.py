@@ -56,7 +56,7 @@ from clarion.providers.base import (
     send_concurrently,
     truncate,
 )
-from clarion.providers.transport import HttpRequest, HttpResponse, Transport
+from clarion.providers.transport import HttpRequest, HttpResponse, Requester
 
 __all__ = [
     "BASE_URL",
@@ -519,7 +519,7 @@ class FcmProvider:
 
     def __init__(
         self,
-        transport: Transport,
+        transport: Requester,
         *,
         base_url: str = BASE_URL,
         ca_file: str | None = None,

@@ -28,7 +28,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Final
+from typing import Final, Protocol
 
 import pycurl
 
@@ -39,6 +39,7 @@ __all__ = [
     "HttpResponse",
     "ProtocolError",
     "RequestTimeout",
+    "Requester",
     "TLSError",
     "Transport",
     "TransportClosed",
@@ -291,6 +292,14 @@ _POLL_REMOVE: Final[int] = pycurl.POLL_REMOVE
 _CSELECT_IN: Final[int] = pycurl.CSELECT_IN
 _CSELECT_OUT: Final[int] = pycurl.CSELECT_OUT
 _SOCKET_TIMEOUT: Final[int] = pycurl.SOCKET_TIMEOUT
+
+
+class Requester(Protocol):
+    """What a provider sends through: a `Transport`, or a wrapper around one (metrics)."""
+
+    async def request(self, request: HttpRequest) -> HttpResponse:
+        """Send `request` and return its response; raises a `TransportError` subclass."""
+        ...
 
 
 class Transport:

@@ -54,7 +54,7 @@ from clarion.providers.base import (
     parse_retry_after,
     send_concurrently,
 )
-from clarion.providers.transport import HttpRequest, HttpResponse, Transport
+from clarion.providers.transport import HttpRequest, HttpResponse, Requester
 
 __all__ = [
     "CHUNK_SIZE",
@@ -413,7 +413,7 @@ class WebPushProvider:
 
     def __init__(
         self,
-        transport: Transport,
+        transport: Requester,
         *,
         clock: Callable[[], float] = time.time,
         concurrency: int = DEFAULT_CONCURRENCY,

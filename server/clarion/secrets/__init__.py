@@ -10,7 +10,13 @@ puts key material or plaintext into a message, `repr` or log line.
 
 from __future__ import annotations
 
-from clarion.secrets.envelope import Envelope, SealedSecret, associated_data
+from clarion.secrets.envelope import (
+    Envelope,
+    SealedSecret,
+    associated_data,
+    credential_aad,
+    token_aad,
+)
 from clarion.secrets.keyring import MasterKeyError, MasterKeyRing, SecretError, generate_entry
 from clarion.secrets.tokens import TokenCipher
 
@@ -22,5 +28,7 @@ __all__ = [
     "SecretError",
     "TokenCipher",
     "associated_data",
+    "credential_aad",
     "generate_entry",
+    "token_aad",
 ]

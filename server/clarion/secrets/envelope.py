@@ -190,3 +190,13 @@ class Envelope:
                 f"data key wrapped under master key {sealed.key_id!r} does not open: "
                 "associated data differs (another app or provider?) or the blob was tampered"
             ) from exc
+
+
+def token_aad(app_id: str, provider: str) -> bytes:
+    """Associated data binding a device token's ciphertext to its app and provider."""
+    return associated_data("device-token", app_id, str(provider))
+
+
+def credential_aad(app_id: str, provider: str) -> bytes:
+    """Associated data binding a sealed credential to its app and provider."""
+    return associated_data("credential", app_id, str(provider))

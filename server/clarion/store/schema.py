@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -146,4 +148,92 @@ credentials = Table(
     Column("last_error", Text, nullable=False, default=""),
     Column("last_error_at", UtcDateTime, nullable=True),
     PrimaryKeyConstraint("app_id", "provider"),
+)
+
+sends = Table(
+    "sends",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    # device | user | install | topic (unary), users | devices (bulk).
+    Column("target_kind", String(16), nullable=False),
+    # The addressed value(s): a string for unary targets, a list of ids for bulk.
+    Column("target", JSON, nullable=False),
+    Column("notification", JSON, nullable=False),
+    Column("send_at", UtcDateTime, nullable=True),
+    Column("idempotency_key", String(256), nullable=True),
+    Column("creator", String(128), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    # Set once no delivery is pending any more (by whoever settles the last one).
+    Column("completed_at", UtcDateTime, nullable=True),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+    UniqueConstraint("app_id", "idempotency_key"),
+    Index(None, "app_id", "id"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    # A send reaches a device at most once, so (send, device) is the delivery's identity and
+    # the device id is the delivery id within its send.
+    Column("send_id", String(26), ForeignKey("sends.id", ondelete="CASCADE"), nullable=False),
+    Column("device_id", String(26), nullable=False),
+    Column("app_id", String(63), nullable=False),
+    Column("user_id", String(256), nullable=True),
+    Column("provider", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(64), nullable=False, default=""),
+    Column("provider_code", String(128), nullable=False, default=""),
+    Column("provider_message_id", String(256), nullable=False, default=""),
+    Column("attempts", Integer, nullable=False, default=0),
+    # When a dispatcher may claim it: the next attempt (QUEUED, SCHEDULED, RETRYING) or the
+    # end of the lease (SENDING), so a dead dispatcher's claims come due again by
+    # themselves. NULL once settled: "pending" is exactly "due_at IS NOT NULL".
+    Column("due_at", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    # The claim holding it while SENDING; results are written only under the same lease.
+    Column("lease", String(26), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("send_id", "device_id"),
+    Index(
+        "ix_deliveries_due",
+        "due_at",
+        postgresql_where=text("due_at IS NOT NULL"),
+        sqlite_where=text("due_at IS NOT NULL"),
+    ),
+    Index(
+        "ix_deliveries_pending",
+        "send_id",
+        postgresql_where=text("due_at IS NOT NULL"),
+        sqlite_where=text("due_at IS NOT NULL"),
+    ),
+    Index(None, "lease"),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    # Position in the app's log, allocated from receipt_sequences inside the writing
+    # transaction, so cursors become visible in order (see store/receipts.py).
+    Column("cursor", BigInteger, nullable=False),
+    Column("send_id", String(26), nullable=False),
+    Column("device_id", String(26), nullable=False),
+    Column("user_id", String(256), nullable=True),
+    Column("provider", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(64), nullable=False, default=""),
+    Column("provider_code", String(128), nullable=False, default=""),
+    Column("action_id", String(128), nullable=False, default=""),
+    Column("attempt", Integer, nullable=False, default=0),
+    Column("time", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("app_id", "cursor"),
+)
+
+receipt_sequences = Table(
+    "receipt_sequences",
+    metadata,
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_cursor", BigInteger, nullable=False),
 )

@@ -1,0 +1,1 @@
+"""Delivery: the dispatcher that drains the durable queue through the providers."""

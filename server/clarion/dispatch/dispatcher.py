@@ -1,0 +1,292 @@
+"""The dispatcher: claim due deliveries, send them through their providers, record results.
+
+Each of `workers` loops claims a batch under a lease, resolves every delivery (device,
+token, notification for its locale), groups the batch by credential (app + provider), hands
+each group to its provider's `send_many` concurrently, turns every `Outcome` into a
+`Transition` (domain.deliveries.apply_outcome) and settles the batch in one transaction.
+Deliveries sharing a send and a resolved text share one `PushContent` object, so providers
+serialise that payload once. A dispatcher killed mid-batch leaves its leases behind; they
+expire and the deliveries are claimed again (at-least-once, nothing lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+from clarion import metrics
+from clarion.domain.content import ContentCache
+from clarion.domain.credential_rules import ApnsEnvironment
+from clarion.domain.deliveries import (
+    DEVICE_INACTIVE,
+    NO_CREDENTIAL,
+    PROVIDER_NOT_SUPPORTED,
+    DeliveryStatus,
+    Transition,
+    apply_outcome,
+    expired,
+)
+from clarion.domain.device_rules import Provider
+from clarion.domain.devices import DeviceStatus
+from clarion.domain.notifications import Notification, notification_from_json
+from clarion.domain.push import AUTH_ERROR, BAD_REQUEST, DeviceAddress, ProviderCredential, PushItem
+from clarion.logs import log_context
+from clarion.providers.base import Provider as ProviderClient
+from clarion.secrets import Envelope, SecretError, TokenCipher, credential_aad, token_aad
+from clarion.store.clock import utcnow
+from clarion.store.credentials import CredentialStore
+from clarion.store.queue import Claimed, DeliveryQueue, Recipient, Settled
+from clarion.store.signals import Signals
+
+_log = logging.getLogger(__name__)
+
+CREDENTIAL_CACHE_SECONDS: Final = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchSettings:
+    """How the dispatcher works; see config.py for the user-facing settings."""
+
+    workers: int = 4
+    batch_size: int = 500
+    lease: timedelta = timedelta(seconds=60)
+    max_attempts: int = 8
+    poll_seconds: float = 1.0
+
+
+@dataclass(slots=True)
+class _CachedCredential:
+    credential: ProviderCredential | None
+    fetched: float
+
+
+class Dispatcher:
+    """Delivery workers over the durable queue."""
+
+    def __init__(
+        self,
+        queue: DeliveryQueue,
+        credentials: CredentialStore,
+        envelope: Envelope,
+        tokens: TokenCipher,
+        providers: Mapping[Provider, ProviderClient],
+        signals: Signals,
+        settings: DispatchSettings | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._queue = queue
+        self._credentials = credentials
+        self._envelope = envelope
+        self._tokens = tokens
+        self._providers = providers
+        self._signals = signals
+        self.settings = settings or DispatchSettings()
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._contents = ContentCache()
+        self._notifications: dict[str, Notification] = {}
+        self._credential_cache: dict[tuple[str, str], _CachedCredential] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self.settled = 0  # deliveries settled by this dispatcher, for tests and logs
+
+    async def start(self) -> None:
+        """Start the worker loops."""
+        self._stopping.clear()
+        for n in range(self.settings.workers):
+            self._tasks.append(asyncio.create_task(self._work(), name=f"clarion-dispatch-{n}"))
+
+    async def stop(self) -> None:
+        """Finish the batches in hand, then stop (unfinished leases simply expire)."""
+        self._stopping.set()
+        self._signals.queue_changed()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def _work(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                done = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                _log.exception("dispatch: a batch failed; its leases will expire and retry")
+                done = 0
+                await asyncio.sleep(self.settings.poll_seconds)
+            if done == 0 and not self._stopping.is_set():
+                await self._signals.wait_queue(self.settings.poll_seconds)
+
+    async def run_once(self) -> int:
+        """Claim one batch and see it through; returns how many deliveries it claimed."""
+        now = self._clock()
+        lease, claimed = await self._queue.claim(self.settings.batch_size, self.settings.lease, now)
+        if not claimed:
+            return 0
+        results = await self._deliver(claimed)
+        settled = await self._queue.settle(lease, results, self._clock())
+        self.settled += settled
+        if settled < len(results):
+            _log.warning(
+                "dispatch: lease %s lost for %d deliveries (another dispatcher took them over)",
+                lease,
+                len(results) - settled,
+            )
+        _count(results)
+        return len(claimed)
+
+    # One batch ------------------------------------------------------------------------------
+
+    async def _deliver(self, claimed: Sequence[Claimed]) -> list[Settled]:
+        now = self._clock()
+        results: list[Settled] = []
+        live: list[Claimed] = []
+        for c in claimed:
+            if c.expires_at <= now:
+                results.append(Settled(c, expired()))
+            else:
+                live.append(c)
+        recipients = await self._queue.recipients([c.device_id for c in live])
+        await self._load_notifications({c.send_id for c in live})
+        groups: dict[tuple[str, Provider], list[tuple[Claimed, PushItem]]] = defaultdict(list)
+        for c in live:
+            prepared = self._prepare(c, recipients.get(c.device_id))
+            if isinstance(prepared, Transition):
+                results.append(Settled(c, prepared))
+            else:
+                groups[(c.app_id, Provider(c.provider))].append((c, prepared))
+        sent = await asyncio.gather(*(self._send_group(k, v) for k, v in groups.items()))
+        for group in sent:
+            results.extend(group)
+        return results
+
+    def _prepare(self, c: Claimed, device: Recipient | None) -> PushItem | Transition:
+        """The provider item for one delivery, or the transition that replaces sending."""
+        if device is None or device.status is not DeviceStatus.ACTIVE:
+            return Transition(DeliveryStatus.SUPPRESSED, DEVICE_INACTIVE)
+        provider = Provider(c.provider)
+        if provider not in self._providers:
+            return Transition(DeliveryStatus.FAILED, PROVIDER_NOT_SUPPORTED, "NotImplemented")
+        try:
+            secret = self._tokens.decrypt(device.token_ciphertext, token_aad(c.app_id, provider))
+            address = _address(provider, secret, device)
+        except (SecretError, ValueError, KeyError, TypeError):
+            _log.error(
+                "dispatch: the stored token cannot be read",
+                extra={"send_id": c.send_id, "delivery_id": c.device_id},
+            )
+            return Transition(DeliveryStatus.FAILED, BAD_REQUEST, "UnreadableToken")
+        content = self._contents.get(
+            self._notifications[c.send_id],
+            send_name=f"apps/{c.app_id}/sends/{c.send_id}",
+            locale=device.locale,
+            expires_at=c.expires_at,
+        )
+        return PushItem(delivery_id=f"{c.send_id}/{c.device_id}", device=address, content=content)
+
+    async def _send_group(
+        self, key: tuple[str, Provider], members: list[tuple[Claimed, PushItem]]
+    ) -> list[Settled]:
+        app_id, provider = key
+        credential = await self._credential(app_id, provider)
+        if credential is None:
+            missing = Transition(
+                DeliveryStatus.FAILED,
+                AUTH_ERROR,
+                NO_CREDENTIAL,
+                credential_error="",
+            )
+            return [Settled(c, missing) for c, _ in members]
+        with log_context(app=app_id, provider=str(provider)):
+            started = time.monotonic()
+            outcomes = await self._providers[provider].send_many(
+                credential, [item for _, item in members]
+            )
+            _log.debug(
+                "dispatch: %d sent to %s in %.3fs",
+                len(members),
+                provider,
+                time.monotonic() - started,
+            )
+        now = self._clock()
+        settled = []
+        for (c, _), outcome in zip(members, outcomes, strict=True):
+            transition = apply_outcome(
+                outcome,
+                now=now,
+                attempt=c.attempt,
+                expires_at=c.expires_at,
+                max_attempts=self.settings.max_attempts,
+                rng=self._rng,
+            )
+            if transition.status is not DeliveryStatus.SENT:
+                _log.info(
+                    "dispatch: %s %s (%s)",
+                    transition.status,
+                    transition.reason,
+                    transition.provider_code,
+                    extra={
+                        "app": app_id,
+                        "send_id": c.send_id,
+                        "delivery_id": c.device_id,
+                        "provider": str(provider),
+                        "attempt": c.attempt,
+                    },
+                )
+            settled.append(Settled(c, transition))
+        return settled
+
+    async def _load_notifications(self, send_ids: set[str]) -> None:
+        missing = [s for s in send_ids if s not in self._notifications]
+        if not missing:
+            return
+        if len(self._notifications) > 10_000:
+            self._notifications.clear()  # sends are immutable; this only bounds memory
+        for send_id, stored in (await self._queue.notifications(missing)).items():
+            self._notifications[send_id] = notification_from_json(stored)
+
+    async def _credential(self, app_id: str, provider: Provider) -> ProviderCredential | None:
+        """The decrypted credential, cached briefly (rotations are seen within 30 s)."""
+        key = (app_id, str(provider))
+        cached = self._credential_cache.get(key)
+        now = time.monotonic()
+        if cached is not None and now - cached.fetched < CREDENTIAL_CACHE_SECONDS:
+            return cached.credential
+        record = await self._credentials.get(app_id, provider)
+        credential = None
+        if record is not None:
+            secret = self._envelope.open(record.sealed_secret, credential_aad(app_id, provider))
+            credential = ProviderCredential(app_id, dict(record.metadata), secret)
+            await self._queue.mark_credential_used(app_id, str(provider), self._clock())
+        self._credential_cache[key] = _CachedCredential(credential, now)
+        return credential
+
+
+def _address(provider: Provider, secret: str, device: Recipient) -> DeviceAddress:
+    if provider is Provider.WEBPUSH:
+        sub = json.loads(secret)
+        return DeviceAddress(web_push=(sub["endpoint"], sub["p256dh"], sub["auth"]))
+    env = ApnsEnvironment(device.apns_environment) if device.apns_environment else None
+    return DeviceAddress(token=secret, apns_environment=env)
+
+
+def _count(results: Sequence[Settled]) -> None:
+    for s in results:
+        c, t = s.delivery, s.transition
+        metrics.DELIVERIES.labels(c.app_id, c.provider, str(t.status), t.reason).inc()
+        if t.status is DeliveryStatus.RETRYING:
+            metrics.RETRIES.labels(c.provider, t.reason).inc()
+        if t.invalidate_device:
+            metrics.TOKEN_INVALIDATIONS.labels(c.provider).inc()

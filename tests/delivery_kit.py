@@ -1,0 +1,263 @@
+"""Helpers for delivery tests: an app wired to the provider fakes, devices, sends, receipts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+
+from clarion.v1 import (
+    api_key_pb2,
+    credential_pb2,
+    credentials_service_pb2,
+    device_pb2,
+    device_registry_service_pb2,
+    notification_pb2,
+    provider_pb2,
+    push_sender_service_pb2,
+    receipt_pb2,
+    send_pb2,
+)
+from fakes.apns import ApnsKey, make_apns_key
+from fakes.fcm import ServiceAccount, make_rsa_key, make_service_account
+from fakes.webpush import FakeSubscription
+from harness import Api, ProviderFakes, Stubs, TestApp
+
+BUNDLE = "com.example.clarion"
+TEAM = "TEAM123456"
+_RSA = make_rsa_key()  # one 2048-bit key for every test service account: generation is slow
+
+S = send_pb2  # short names for the status enum in assertions
+SENT = send_pb2.DELIVERY_STATUS_SENT
+QUEUED = send_pb2.DELIVERY_STATUS_QUEUED
+
+
+def apns_token() -> str:
+    return secrets.token_hex(32)
+
+
+def fcm_token() -> str:
+    alphabet = string.ascii_letters + string.digits + "-_"
+    return (
+        "".join(secrets.choice(alphabet) for _ in range(22))
+        + ":APA91b"
+        + "".join(secrets.choice(alphabet) for _ in range(134))
+    )
+
+
+@dataclass
+class PushApp:
+    """An app with credentials for the fakes and keys for each role."""
+
+    api: Api
+    fakes: ProviderFakes
+    app: TestApp
+    apns_key: ApnsKey
+    account: ServiceAccount
+    vapid_public_key: str
+    subscriptions: dict[str, FakeSubscription] = field(default_factory=dict)
+
+    @property
+    def parent(self) -> str:
+        return self.app.parent
+
+    @property
+    def sender(self) -> Stubs:
+        return self.app.keys["sender"]
+
+    @property
+    def watcher(self) -> Stubs:
+        return self.app.keys["watcher"]
+
+    @property
+    def writer(self) -> Stubs:
+        return self.app.keys["writer"]
+
+    async def register(
+        self,
+        provider: int,
+        *,
+        token: str = "",
+        user_id: str = "",
+        locale: str = "",
+        topics: Iterable[str] = (),
+        sandbox: bool = False,
+        subscription: FakeSubscription | None = None,
+    ) -> device_pb2.Device:
+        """Register a device; Web Push devices get a fresh fake subscription unless given."""
+        device = device_pb2.Device(
+            provider=provider, token=token, user_id=user_id, locale=locale, topics=list(topics)
+        )
+        if provider == provider_pb2.PROVIDER_WEBPUSH:
+            sub = subscription or self.fakes.webpush.new_subscription(self.vapid_public_key)
+            device.web_push.endpoint, device.web_push.p256dh, device.web_push.auth = sub.web_push
+        elif provider == provider_pb2.PROVIDER_APNS:
+            device.token = token or apns_token()
+            device.apns_environment = (
+                provider_pb2.APNS_ENVIRONMENT_SANDBOX
+                if sandbox
+                else provider_pb2.APNS_ENVIRONMENT_PRODUCTION
+            )
+        elif provider == provider_pb2.PROVIDER_FCM:
+            device.token = token or fcm_token()
+        made = await self.writer(
+            self.writer.devices.RegisterDevice,
+            device_registry_service_pb2.RegisterDeviceRequest(parent=self.parent, device=device),
+        )
+        if provider == provider_pb2.PROVIDER_WEBPUSH:
+            self.subscriptions[made.device.name] = sub
+        return made.device
+
+    async def send(
+        self, target: send_pb2.Target, notification: notification_pb2.Notification, **extra: Any
+    ) -> send_pb2.Send:
+        response = await self.sender(
+            self.sender.push.Send,
+            push_sender_service_pb2.SendRequest(
+                parent=self.parent, target=target, notification=notification, **extra
+            ),
+        )
+        send: send_pb2.Send = response.send
+        return send
+
+    async def get(self, name: str) -> send_pb2.Send:
+        response = await self.sender(
+            self.sender.push.GetSend, push_sender_service_pb2.GetSendRequest(name=name)
+        )
+        send: send_pb2.Send = response.send
+        return send
+
+    async def deliveries(self, send: str) -> list[send_pb2.Delivery]:
+        found: list[send_pb2.Delivery] = []
+        token = ""
+        while True:
+            page = await self.sender(
+                self.sender.push.ListDeliveries,
+                push_sender_service_pb2.ListDeliveriesRequest(
+                    parent=send, page_size=1000, page_token=token
+                ),
+            )
+            found.extend(page.deliveries)
+            token = page.next_page_token
+            if not token:
+                return found
+
+    async def settled(self, name: str, within: float = 20.0) -> send_pb2.Send:
+        """Wait until a send has no pending delivery; returns it."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            send = await self.get(name)
+            if send.counts.pending == 0 and send.complete_time.seconds:
+                return send
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"send not settled in {within}s: {send.counts}")
+            await asyncio.sleep(0.05)
+
+
+async def push_app(api: Api, fakes: ProviderFakes) -> PushApp:
+    """A fresh app with APNs, FCM and Web Push credentials the fakes accept."""
+    app = await api.new_app(
+        sender=[api_key_pb2.SCOPE_PUSH_SEND],
+        watcher=[api_key_pb2.SCOPE_RECEIPTS_READ],
+        writer=[api_key_pb2.SCOPE_DEVICES_WRITE, api_key_pb2.SCOPE_DEVICES_READ],
+    )
+    key_id = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(10))
+    apns_key = make_apns_key(TEAM, key_id)
+    fakes.apns.add_key(apns_key, BUNDLE)
+    fakes.apns_sandbox.add_key(apns_key, BUNDLE)
+    account = make_service_account(
+        _RSA, project_id=f"p-{app.id}"[:30].rstrip("-"), token_uri=fakes.fcm.token_uri
+    )
+    fakes.fcm.add_service_account(account)
+    admin = api.admin
+    await admin(
+        admin.creds.PutCredential,
+        credentials_service_pb2.PutCredentialRequest(
+            parent=app.parent,
+            apns=credential_pb2.ApnsTokenKey(
+                p8_key=apns_key.pem.decode(),
+                key_id=key_id,
+                team_id=TEAM,
+                bundle_id=BUNDLE,
+                default_environment=provider_pb2.APNS_ENVIRONMENT_PRODUCTION,
+            ),
+        ),
+    )
+    await admin(
+        admin.creds.PutCredential,
+        credentials_service_pb2.PutCredentialRequest(
+            parent=app.parent,
+            fcm=credential_pb2.FcmServiceAccount(service_account_json=json.dumps(account.info)),
+        ),
+    )
+    vapid = await admin(
+        admin.creds.GetVapidPublicKey,
+        credentials_service_pb2.GetVapidPublicKeyRequest(parent=app.parent),
+    )
+    return PushApp(api, fakes, app, apns_key, account, vapid.public_key)
+
+
+def note(title: str = "Hello", body: str = "World", **fields: Any) -> notification_pb2.Notification:
+    return notification_pb2.Notification(title=title, body=body, **fields)
+
+
+def to_device(device: device_pb2.Device) -> send_pb2.Target:
+    return send_pb2.Target(device_id=device.name.rsplit("/", 1)[1])
+
+
+class Watch:
+    """A WatchReceipts stream collected in the background."""
+
+    def __init__(self, stubs: Stubs, request: push_sender_service_pb2.WatchReceiptsRequest):
+        self.receipts: list[receipt_pb2.Receipt] = []
+        self._changed = asyncio.Event()
+        self._call = stubs.push.WatchReceipts(request, metadata=stubs.metadata)
+        self._task = asyncio.create_task(self._run())
+        self.error: grpc.aio.AioRpcError | None = None
+
+    async def _run(self) -> None:
+        try:
+            async for message in self._call:
+                self.receipts.append(message.receipt)
+                self._changed.set()
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() != grpc.StatusCode.CANCELLED:
+                self.error = exc
+                self._changed.set()
+
+    async def until(self, predicate: Any, within: float = 20.0) -> list[receipt_pb2.Receipt]:
+        """Wait until `predicate(receipts)` holds; returns the receipts so far."""
+        deadline = asyncio.get_running_loop().time() + within
+        while not predicate(self.receipts):
+            if self.error is not None:
+                raise self.error
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                raise AssertionError(f"watch condition not met in {within}s: {self.receipts}")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+        return list(self.receipts)
+
+    def statuses(self, send: str | None = None) -> list[int]:
+        return [r.status for r in self.receipts if send is None or r.send == send]
+
+    async def close(self) -> None:
+        self._call.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def watch(stubs: Stubs, parent: str, *, ready: bool = True, **options: Any) -> Watch:
+    """Start watching; with `ready`, returns once the server has started the stream."""
+    w = Watch(stubs, push_sender_service_pb2.WatchReceiptsRequest(parent=parent, **options))
+    if ready:
+        # The stream's initial metadata arrives once the handler runs: the watch has begun.
+        await w._call.initial_metadata()
+    return w
