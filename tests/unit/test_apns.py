@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import jwt
 import pytest
 
 from clarion.domain.credential_rules import ApnsEnvironment
@@ -41,7 +42,7 @@ class Clock:
     """A settable wall clock shared by the provider and the fakes."""
 
     def __init__(self) -> None:
-        self.now = 1_760_000_000.0
+        self.now = 1_759_998_600.0  # the start of a 30-minute token slot
 
     def __call__(self) -> float:
         return self.now
@@ -344,18 +345,24 @@ async def test_jwt_is_shared_across_connections(
     assert len(production.provider_tokens(key.team_id, key.key_id)) == 1
 
 
-@pytest.mark.parametrize("max_age", [20 * 60, 50 * 60, 60 * 60])
-async def test_jwt_is_signed_again_only_after_the_configured_age(
+@pytest.mark.parametrize("max_age", [40 * 60, 50 * 60, 55 * 60])
+@pytest.mark.parametrize("into_slot", [0.0, 0.9])
+async def test_jwt_moves_to_the_next_slot_only_after_twenty_minutes_of_use(
     make_provider: Callable[..., ApnsProvider],
     credential: ProviderCredential,
     production: FakeApns,
     clock: Clock,
     key: ApnsKey,
     max_age: int,
+    into_slot: float,
 ) -> None:
+    slot = max_age - 20 * 60
+    clock.now = clock.now - clock.now % slot + into_slot * slot
     provider = make_provider(token_max_age=max_age)
     await provider.send_many(credential, [item(1)])
-    clock.advance(max_age - 1)
+    first_used = clock.now
+    switch = max(clock.now - clock.now % slot + slot, first_used + 20 * 60)
+    clock.advance(switch - clock.now - 1)
     await provider.send_many(credential, [item(2)])
     assert provider.tokens.tokens_signed == 1
 
@@ -366,9 +373,29 @@ async def test_jwt_is_signed_again_only_after_the_configured_age(
     assert provider.tokens.tokens_signed == 2
     first, second = production.provider_tokens(key.team_id, key.key_id)
     assert [n.provider_token for n in production.accepted] == [first, first, second]
+    iats = [jwt.decode(t, options={"verify_signature": False})["iat"] for t in (first, second)]
+    assert [iat % slot for iat in iats] == [0, 0]  # each token's iat is its slot's start
+    assert clock.now - iats[0] <= max_age  # never used past max_age
 
 
-@pytest.mark.parametrize("max_age", [60.0, 19 * 60, 61 * 60])
+async def test_processes_signing_in_one_slot_present_the_same_token(
+    make_provider: Callable[..., ApnsProvider],
+    credential: ProviderCredential,
+    production: FakeApns,
+    clock: Clock,
+    key: ApnsKey,
+) -> None:
+    one, two = make_provider(), make_provider()  # two dispatchers, two caches
+    await one.send_many(credential, [item(1)])
+    clock.advance(7 * 60)
+    outcomes = await two.send_many(credential, [item(2)])
+
+    assert outcomes[0].kind is OutcomeKind.SENT
+    assert one.tokens.token(credential) == two.tokens.token(credential)
+    assert len(production.provider_tokens(key.team_id, key.key_id)) == 1
+
+
+@pytest.mark.parametrize("max_age", [60.0, 39 * 60, 56 * 60])
 def test_token_age_outside_20_to_60_minutes_is_refused(max_age: float) -> None:
     with pytest.raises(ValueError, match="between"):
         ApnsTokenCache(max_age=max_age)
@@ -426,9 +453,10 @@ async def test_too_many_provider_token_updates_stops_signing(
     clock: Clock,
     key: ApnsKey,
 ) -> None:
-    # Another process (its own cache) got its token in first.
+    # Another process, configured with another token age (so another slot and token), got
+    # its token in first.
     await make_provider().send_many(credential, [item(1)])
-    provider = make_provider(token_max_age=20 * 60)
+    provider = make_provider(token_max_age=40 * 60)
     clock.advance(60)
 
     [refused] = await provider.send_many(credential, [item(2)])
@@ -451,7 +479,7 @@ async def test_too_many_provider_token_updates_stops_signing(
 def test_the_hold_after_too_many_updates_outlasts_the_tokens_max_age(
     credential: ProviderCredential, clock: Clock
 ) -> None:
-    cache = ApnsTokenCache(max_age=20 * 60, clock=clock)
+    cache = ApnsTokenCache(max_age=40 * 60, clock=clock)
     first = cache.token(credential)
     clock.advance(5 * 60)
     assert cache.hold(credential) == pytest.approx(20 * 60)

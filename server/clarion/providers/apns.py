@@ -93,6 +93,11 @@ MAX_COLLAPSE_ID: Final = 64  # bytes
 TOKEN_MIN_AGE: Final = 20 * 60.0
 TOKEN_MAX_AGE: Final = 60 * 60.0
 DEFAULT_TOKEN_AGE: Final = 50 * 60.0
+# A token is used for at most `max_age`: its slot (max_age - 20 minutes) plus the 20-minute
+# floor a process that first used it late in the slot must still honour. So `max_age` may
+# be 40 to 55 minutes (slots of 20 to 35), leaving a margin before APNs's 60-minute limit.
+MIN_CONFIGURABLE_AGE: Final = 40 * 60.0
+MAX_CONFIGURABLE_AGE: Final = 55 * 60.0
 # How long to wait before retrying after TooManyProviderTokenUpdates when the cache has no
 # better idea (it normally knows when its own floor ends).
 TOKEN_UPDATE_BACKOFF: Final = 60.0
@@ -367,7 +372,10 @@ def sign_provider_token(
     header = _b64url(json.dumps({"alg": "ES256", "kid": key_id}, separators=(",", ":")).encode())
     claims = _b64url(json.dumps({"iss": team_id, "iat": iat}, separators=(",", ":")).encode())
     signing_input = f"{header}.{claims}".encode("ascii")
-    r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+    # Deterministic ECDSA (RFC 6979): every process signing the same claims with the same key
+    # gets the same token, so dispatchers on several machines present one token to APNs.
+    signature = key.sign(signing_input, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    r, s = decode_dss_signature(signature)
     # JWS wants the raw 64-byte r || s, not the DER that cryptography returns.
     return f"{header}.{claims}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
@@ -381,7 +389,8 @@ class _TokenEntry:
     key: ec.EllipticCurvePrivateKey
     secret_digest: bytes
     jwt: str = ""
-    issued_at: float = 0.0
+    issued_at: float = 0.0  # the token's iat
+    first_used: float = 0.0  # when this process started using it
     stale: bool = False  # APNs said ExpiredProviderToken for this jwt
     no_mint_until: float = 0.0  # set by TooManyProviderTokenUpdates
 
@@ -389,18 +398,24 @@ class _TokenEntry:
 class ApnsTokenCache:
     """One provider token per (team id, key id), shared by every request and connection.
 
-    The token is signed again once it is `max_age` old (20 to 60 minutes, default 50), or
-    after APNs called it expired: but never sooner than 20 minutes after the previous one,
-    because APNs answers 429 TooManyProviderTokenUpdates to a key whose token changes more
-    often. After such a 429 the cache stops signing for that key for another 20 minutes.
-    Signing is one ECDSA operation per refresh, cheap enough to stay on the event loop.
+    Several dispatcher processes use one key, and APNs answers 429
+    TooManyProviderTokenUpdates when a key's token changes more often than every 20
+    minutes. So tokens are not per process: time is cut into slots of `max_age` - 20
+    minutes (`max_age` 40 to 55 minutes, default 50), a token's `iat` is its slot's start,
+    and the signature is deterministic, so every process holds the identical token for a
+    slot without talking to the others. A process moves to the next slot's token once that
+    slot has begun and it has used the current one for 20 minutes (a token is thus never
+    older than `max_age`). After APNs called a token expired (a clock far off), a fresh one
+    is signed for the current moment, again not within 20 minutes of the previous; after a
+    429 the cache stops signing for that key for another 20 minutes. Signing is one ECDSA
+    operation per refresh, cheap enough to stay on the event loop.
     """
 
     def __init__(
         self, *, max_age: float = DEFAULT_TOKEN_AGE, clock: Callable[[], float] = time.time
     ) -> None:
-        if not TOKEN_MIN_AGE <= max_age <= TOKEN_MAX_AGE:
-            raise ValueError("max_age must be between 1200 and 3600 seconds")
+        if not MIN_CONFIGURABLE_AGE <= max_age <= MAX_CONFIGURABLE_AGE:
+            raise ValueError("max_age must be between 2400 and 3300 seconds")
         self.max_age = max_age
         self._clock = clock
         self._entries: dict[tuple[str, str], _TokenEntry] = {}
@@ -416,8 +431,12 @@ class ApnsTokenCache:
         if entry.jwt and not self._due(entry, now):
             return entry.jwt
         team_id, key_id = _ids(credential)
-        entry.jwt = sign_provider_token(entry.key, key_id, team_id, int(now))
-        entry.issued_at = now
+        # On schedule, the token of the current slot: the same string in every process.
+        # After APNs called a token expired (a clock far off), a fresh one for this moment.
+        iat = int(now) if entry.stale else self._slot_start(now)
+        entry.jwt = sign_provider_token(entry.key, key_id, team_id, iat)
+        entry.issued_at = iat
+        entry.first_used = now
         entry.stale = False
         self.tokens_signed += 1
         return entry.jwt
@@ -448,13 +467,18 @@ class ApnsTokenCache:
         return max(TOKEN_UPDATE_BACKOFF, self._next_mint(entry) - now)
 
     def _next_mint(self, entry: _TokenEntry) -> float:
-        return max(entry.issued_at + TOKEN_MIN_AGE, entry.no_mint_until)
+        return max(entry.first_used + TOKEN_MIN_AGE, entry.no_mint_until)
+
+    def _slot_start(self, now: float) -> int:
+        slot = int(self.max_age - TOKEN_MIN_AGE)
+        return int(now) - int(now) % slot
 
     def _due(self, entry: _TokenEntry, now: float) -> bool:
-        age = now - entry.issued_at
-        return now >= entry.no_mint_until and (
-            age >= self.max_age or (entry.stale and age >= TOKEN_MIN_AGE)
-        )
+        """A new token when a newer slot began, but never within 20 minutes of starting
+        to use the current one (APNs's floor), unless it was called expired."""
+        if now < entry.no_mint_until or now - entry.first_used < TOKEN_MIN_AGE:
+            return False
+        return entry.stale or entry.issued_at < self._slot_start(now)
 
     def _entry(self, credential: ProviderCredential) -> _TokenEntry:
         ids = _ids(credential)
