@@ -20,7 +20,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from clarion_rest import reason
 
 from harness import postgres_url, private_schema
 
@@ -103,7 +102,9 @@ async def test_the_curl_quick_start_works_as_written(tmp_path: Path, backend: st
                 await asyncio.wait_for(serve.communicate(), timeout=20)
 
     assert script.returncode == 0, err.decode()
-    app, registered, listed, vapid, send, watch = (json.loads(line) for line in lines(out))
+    app, registered, listed, vapid, send, deliveries, *watched = (
+        json.loads(line) for line in lines(out)
+    )
 
     assert app["app"]["name"] == "apps/shop"
     device = registered["device"]
@@ -115,9 +116,18 @@ async def test_the_curl_quick_start_works_as_written(tmp_path: Path, backend: st
     assert [d["name"] for d in listed["devices"]] == [device["name"]]
     assert listed["nextPageToken"] == ""
     assert len(vapid["publicKey"]) == 87  # base64url of a 65-byte P-256 point
-    for answer in (send, watch):
-        assert answer["code"] == 12  # UNIMPLEMENTED: HTTP 501
-        assert reason(answer) == "NOT_IMPLEMENTED"
+    assert send["send"].startswith("apps/shop/sends/")
+    [delivery] = deliveries["deliveries"]
+    assert delivery["name"] == f"{send['send']}/deliveries/{device['name'].rsplit('/', 1)[1]}"
+    # No APNs credential was uploaded: the delivery fails, and says why.
+    assert (delivery["status"], delivery["reason"], delivery["providerCode"]) == (
+        "DELIVERY_STATUS_FAILED",
+        "auth_error",
+        "no_credential",
+    )
+    receipts = [line["result"]["receipt"] for line in watched]
+    assert [r["status"] for r in receipts] == ["DELIVERY_STATUS_QUEUED", "DELIVERY_STATUS_FAILED"]
+    assert {r["delivery"] for r in receipts} == {delivery["name"]}
 
 
 def lines(out: bytes) -> list[str]:
