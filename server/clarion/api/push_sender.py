@@ -105,12 +105,11 @@ def _delivery_ref(name: str, field: str) -> tuple[str, str, str]:
             reason="INVALID_NAME",
         )
     app_id, send_id = _send_ref("/".join(parts[:4]), field)
-    names.child_of(f"apps/{app_id}/deliveries/{parts[5]}", "deliveries", field=field)
-    return app_id, send_id, parts[5]
+    return app_id, send_id, names.resource_id(parts[5], field=field)
 
 
 def _device_id(value: str, field: str) -> str:
-    return names.child_of(f"apps/x/devices/{value}", "devices", field=field)[1]
+    return names.resource_id(value, field=field)
 
 
 # Requests -> domain ----------------------------------------------------------------------------

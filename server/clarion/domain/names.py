@@ -76,6 +76,15 @@ def child_of(name: str, collection: str, *, field: str = "name") -> tuple[str, s
     return parts[1], parts[3]
 
 
+def resource_id(value: str, *, field: str) -> str:
+    """One id given on its own (a device id in a send target): no '/', no whitespace."""
+    if not _SEGMENT.fullmatch(value):
+        raise InvalidArgument.field(
+            field, "expected an id (1 to 256 characters, no '/' or whitespace)", reason="INVALID_ID"
+        )
+    return value
+
+
 def app_name(app_id: str) -> str:
     """The resource name of an app."""
     return f"apps/{app_id}"
