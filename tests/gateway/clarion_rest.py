@@ -20,19 +20,10 @@ ROUTES = RouteTable.from_package()
 _BY_OPERATION = {route.operation_id: route for route in ROUTES.routes}
 
 #: RPCs that authenticate, check their scope, then answer UNIMPLEMENTED (HTTP 501, reason
-#: NOT_IMPLEMENTED): delivery (PushSenderService) and delivery policy, stats and audit.
-#: When one lands, it leaves this set and its REST test must show it working.
+#: NOT_IMPLEMENTED): delivery policy, stats and audit. When one lands, it leaves this set and
+#: its REST test must show it working.
 UNIMPLEMENTED: frozenset[str] = frozenset(
     {
-        "PushSenderService.Send",
-        "PushSenderService.SendBulk",
-        "PushSenderService.SendBatch",
-        "PushSenderService.GetSend",
-        "PushSenderService.ListSends",
-        "PushSenderService.ListDeliveries",
-        "PushSenderService.CancelSend",
-        "PushSenderService.WatchReceipts",
-        "PushSenderService.RecordEngagement",
         "PolicyAdminService.CreateCategory",
         "PolicyAdminService.ListCategories",
         "PolicyAdminService.UpdateCategory",

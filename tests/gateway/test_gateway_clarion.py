@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import grpc
 import pytest
 from clarion_rest import ROUTES, UNIMPLEMENTED, gateway_in_front_of, reason, rpc_of, violations
+from google.protobuf import timestamp_pb2
 
 from clarion.v1 import (
     api_key_pb2,
@@ -28,8 +31,10 @@ from clarion.v1 import (
     device_registry_service_pb2,
     policy_admin_service_pb2,
     provider_pb2,
+    send_pb2,
 )
-from harness import Api, Server
+from delivery_kit import note, push_app
+from harness import Api, ProviderFakes, Server
 
 S = api_key_pb2
 #: Every scope an app key can hold.
@@ -64,7 +69,11 @@ _ids = itertools.count(1)
 @dataclass
 class World:
     """A fresh app with one device (by install id, on topics news and sport), a Web Push
-    credential and an app key holding every app scope; the names the calls' paths use."""
+    credential and an app key holding every app scope; the names the calls' paths use.
+
+    A world made for sending also has the APNs and FCM credentials the provider fakes accept
+    and two sends to the device: `send`, which it received (its delivery is SENT), and
+    `scheduled`, due tomorrow."""
 
     app: str
     device: str
@@ -73,10 +82,21 @@ class World:
     app_key_secret: str
     new_app: str = field(default_factory=lambda: f"r{next(_ids)}-{uuid.uuid4().hex[:8]}")
     global_key: str = ""
+    send: str = ""
+    scheduled: str = ""
 
 
-async def make_world(api: Api, *, global_key: bool = False) -> World:
-    app = await api.new_app(owner=APP_SCOPES)
+async def make_world(
+    api: Api, *, global_key: bool = False, fakes: ProviderFakes | None = None
+) -> World:
+    """A World; with `fakes`, one made for sending."""
+    push = None
+    if fakes is None:
+        app = await api.new_app(owner=APP_SCOPES)
+    else:
+        push = await push_app(api, fakes)
+        app = push.app
+        app.keys["owner"] = api.as_key(await api.new_key(app.id, APP_SCOPES))
     owner = app.keys["owner"]
     install = f"install-{uuid.uuid4().hex[:8]}"
     registered = await owner(
@@ -99,13 +119,23 @@ async def make_world(api: Api, *, global_key: bool = False) -> World:
     keys = await owner(
         owner.admin.ListApiKeys, policy_admin_service_pb2.ListApiKeysRequest(parent=app.parent)
     )
+    (owner_key,) = [k for k in keys.api_keys if set(k.scopes) == set(APP_SCOPES)]
     world = World(
         app=app.id,
         device=registered.device.name.rsplit("/", 1)[1],
         install=install,
-        app_key=keys.api_keys[0].name.rsplit("/", 1)[1],
+        app_key=owner_key.name.rsplit("/", 1)[1],
         app_key_secret=str(owner.key),
     )
+    if push is not None:
+        to_device = send_pb2.Target(install_id=install)
+        received = await push.send(to_device, note("Made in setup"))
+        await push.settled(received.name)
+        tomorrow = timestamp_pb2.Timestamp()
+        tomorrow.FromDatetime(datetime.now(UTC) + timedelta(days=1))
+        scheduled = await push.send(to_device, note("Due tomorrow"), send_time=tomorrow)
+        world.send = received.name.rsplit("/", 1)[1]
+        world.scheduled = scheduled.name.rsplit("/", 1)[1]
     if global_key:
         created = await api.admin(
             api.admin.admin.CreateApiKey,
@@ -138,7 +168,8 @@ Expected = Mapping[str, Any]  # dotted JSON path -> value, ABSENT, StartsWith or
 class Call:
     """One REST call of a route: `path` is formatted with the World's names; `expect` is
     checked on the answer (strings formatted too; "" is the whole body); `then` reads the
-    change back from the database, with another call."""
+    change back from the database, with another call. A server stream's answer is its first
+    `stream` NDJSON lines (then the client leaves), as a list."""
 
     method: str
     path: str
@@ -147,6 +178,7 @@ class Call:
     key: str = "admin"  # or "app": the World's app key
     then: Call | None = None
     status: int = 200
+    stream: int = 0
 
 
 def read(path: str, expect: Expected, status: int = 200) -> Call:
@@ -156,6 +188,9 @@ def read(path: str, expect: Expected, status: int = 200) -> Call:
 
 NOTE = {"title": "Your order shipped", "body": "It arrives tomorrow."}
 DEVICE = "apps/{app}/devices/{device}"
+SEND = "apps/{app}/sends/{send}"
+DELIVERY = SEND + "/deliveries/{device}"
+NO_DEVICE = "01nosuchdevice0000000000000"
 AS_STORED = {
     "device.name": DEVICE,
     "device.installId": "{install}",
@@ -389,27 +424,160 @@ CALLS: dict[str, Call] = {
     "PolicyAdminService_ListAuditEntries": Call(
         "GET", "/v1/apps/{app}/auditEntries?actionPrefix=device."
     ),
-    # PushSenderService: the delivery engine's issue (501)
+    # PushSenderService
     "PushSenderService_Send": Call(
-        "POST", "/v1/apps/{app}/sends:send", {"target": {"userId": "u-1"}, "notification": NOTE}
+        "POST",
+        "/v1/apps/{app}/sends:send",
+        {"target": {"userId": "u-1"}, "notification": NOTE, "idempotencyKey": "order-42"},
+        {
+            "send.name": StartsWith("apps/{app}/sends/"),
+            "send.target": {"userId": "u-1"},
+            "send.notification.title": NOTE["title"],
+            "send.idempotencyKey": "order-42",
+            "send.counts.total": "1",
+            "send.state": lambda state: state in ("SEND_STATE_IN_PROGRESS", "SEND_STATE_COMPLETED"),
+            "send.createTime": is_timestamp,
+            "deduplicated": False,
+        },
+        then=read(
+            "/v1/apps/{app}/sends?pageSize=1",
+            {"sends.0.idempotencyKey": "order-42", "nextPageToken": bool},
+        ),
     ),
     "PushSenderService_SendBulk": Call(
-        "POST", "/v1/apps/{app}/sends:sendBulk", {"userIds": ["u-1"], "notification": NOTE}
+        "POST",
+        "/v1/apps/{app}/sends:sendBulk",
+        {"userIds": ["u-1", "u-nobody"], "notification": NOTE},
+        {
+            "send.name": StartsWith("apps/{app}/sends/"),
+            "send.userIds": ["u-1", "u-nobody"],
+            "send.target": ABSENT,
+            "send.counts.total": "1",  # u-nobody has no device
+        },
+        then=read("/v1/apps/{app}/sends?pageSize=1", {"sends.0.userIds": ["u-1", "u-nobody"]}),
     ),
     "PushSenderService_SendBatch": Call(
         "POST",
         "/v1/apps/{app}/sends:sendBatch",
-        {"items": [{"target": {"userId": "u-1"}, "notification": NOTE}]},
+        {
+            "items": [
+                {"target": {"userId": "u-1"}, "notification": NOTE},
+                {"target": {"installId": "no-such-install"}, "notification": NOTE},
+                {"target": {"topic": "not a topic!"}, "notification": NOTE},
+            ]
+        },
+        {
+            # Item by item, in order: one bad item fails alone.
+            "results.0.send.target": {"userId": "u-1"},
+            "results.0.send.counts.total": "1",
+            "results.0.error": ABSENT,
+            "results.1.send": ABSENT,
+            "results.1.error.code": grpc.StatusCode.NOT_FOUND.value[0],
+            "results.1.error": lambda error: reason(error) == "DEVICE_NOT_FOUND",
+            "results.2.error.code": grpc.StatusCode.INVALID_ARGUMENT.value[0],
+            "results.2.error": lambda error: list(violations(error)) == ["items[2].target.topic"],
+            "results.3": ABSENT,
+        },
+        # Only the good item made a send: the world's two, and this one, newest first.
+        then=read(
+            "/v1/apps/{app}/sends",
+            {
+                "sends.0.target": {"userId": "u-1"},
+                "sends.1.name": "apps/{app}/sends/{scheduled}",
+                "sends.2.name": SEND,
+                "sends.3": ABSENT,
+            },
+        ),
     ),
-    "PushSenderService_GetSend": Call("GET", "/v1/apps/{app}/sends/s-1"),
-    "PushSenderService_ListSends": Call("GET", "/v1/apps/{app}/sends?pageSize=10"),
-    "PushSenderService_ListDeliveries": Call("GET", "/v1/apps/{app}/sends/s-1/deliveries"),
-    "PushSenderService_CancelSend": Call("POST", "/v1/apps/{app}/sends/s-1:cancel", {}),
-    "PushSenderService_WatchReceipts": Call("GET", "/v1/apps/{app}/receipts:watch?afterCursor=41"),
+    "PushSenderService_GetSend": Call(
+        "GET",
+        "/v1/apps/{app}/sends/{send}",
+        expect={
+            "send.name": SEND,
+            "send.target.installId": "{install}",
+            "send.notification.title": "Made in setup",
+            "send.state": "SEND_STATE_COMPLETED",
+            "send.counts.total": "1",
+            "send.counts.sent": "1",
+            "send.counts.pending": "0",
+            "send.counts.failed": "0",
+            "send.createTime": is_timestamp,
+            "send.completeTime": is_timestamp,
+            "send.sendTime": ABSENT,
+        },
+    ),
+    "PushSenderService_ListSends": Call(
+        "GET",
+        "/v1/apps/{app}/sends?pageSize=10&state=SEND_STATE_COMPLETED",
+        expect={"sends.0.name": SEND, "sends.1": ABSENT, "nextPageToken": ""},
+    ),
+    "PushSenderService_ListDeliveries": Call(
+        "GET",
+        "/v1/apps/{app}/sends/{send}/deliveries?status=DELIVERY_STATUS_SENT",
+        expect={
+            "deliveries.0.name": DELIVERY,
+            "deliveries.0.device": DEVICE,
+            "deliveries.0.userId": "u-1",
+            "deliveries.0.provider": "PROVIDER_APNS",
+            "deliveries.0.status": "DELIVERY_STATUS_SENT",
+            "deliveries.0.attempts": 1,
+            "deliveries.0.providerMessageId": bool,  # the apns-id
+            "deliveries.0.nextAttemptTime": ABSENT,
+            "deliveries.1": ABSENT,
+            "nextPageToken": "",
+        },
+    ),
+    "PushSenderService_CancelSend": Call(
+        "POST",
+        "/v1/apps/{app}/sends/{scheduled}:cancel",
+        {},
+        {
+            "send.name": "apps/{app}/sends/{scheduled}",
+            "send.state": "SEND_STATE_CANCELLED",
+            "send.counts.cancelledOrExpired": "1",
+            "send.counts.pending": "0",
+        },
+        then=read(
+            "/v1/apps/{app}/sends/{scheduled}/deliveries",
+            {"deliveries.0.status": "DELIVERY_STATUS_CANCELLED", "deliveries.1": ABSENT},
+        ),
+    ),
+    "PushSenderService_WatchReceipts": Call(
+        "GET",
+        "/v1/apps/{app}/receipts:watch?start=START_POSITION_EARLIEST&send="
+        + SEND
+        + "&statuses=DELIVERY_STATUS_QUEUED&statuses=DELIVERY_STATUS_SENT",
+        expect={
+            "0.result.receipt.send": SEND,
+            "0.result.receipt.delivery": DELIVERY,
+            "0.result.receipt.device": DEVICE,
+            "0.result.receipt.status": "DELIVERY_STATUS_QUEUED",
+            "1.result.receipt.status": "DELIVERY_STATUS_SENT",
+            "1.result.receipt.provider": "PROVIDER_APNS",
+            "1.result.receipt.time": is_timestamp,
+            "": lambda lines: (
+                int(lines[0]["result"]["receipt"]["cursor"])
+                < int(lines[1]["result"]["receipt"]["cursor"])
+            ),
+        },
+        key="app",
+        stream=2,
+    ),
     "PushSenderService_RecordEngagement": Call(
         "POST",
-        "/v1/apps/{app}/sends/s-1/deliveries/d-1:recordEngagement",
-        {"type": "ENGAGEMENT_TYPE_OPENED"},
+        "/v1/apps/{app}/sends/{send}/deliveries/{device}:recordEngagement",
+        {"type": "ENGAGEMENT_TYPE_CLICKED", "actionId": "reply"},
+        {
+            "receipt.delivery": DELIVERY,
+            "receipt.status": "DELIVERY_STATUS_CLICKED",
+            "receipt.actionId": "reply",
+            "receipt.cursor": lambda cursor: int(cursor) > 0,
+        },
+        key="app",
+        then=read(
+            "/v1/apps/{app}/sends/{send}/deliveries",
+            {"deliveries.0.status": "DELIVERY_STATUS_CLICKED"},
+        ),
     ),
 }
 
@@ -451,10 +619,17 @@ def check_expected(body: Any, expected: Expected, world: World) -> None:
 
 @pytest.mark.parametrize("operation", sorted(CALLS))
 async def test_every_route_works_through_the_real_server(
-    http: aiohttp.ClientSession, api: Api, admin: dict[str, str], operation: str
+    http: aiohttp.ClientSession,
+    api: Api,
+    fakes: ProviderFakes,
+    admin: dict[str, str],
+    operation: str,
 ) -> None:
     call = CALLS[operation]
-    world = await make_world(api, global_key="{global_key}" in call.path)
+    sending = operation.startswith("PushSenderService_")
+    world = await make_world(
+        api, global_key="{global_key}" in call.path, fakes=fakes if sending else None
+    )
     path = call.path.format(**vars(world))
     # The call is written for this route: it must resolve to it.
     assert ROUTES.resolve(call.method, path.split("?")[0]).route.operation_id == operation
@@ -483,14 +658,39 @@ async def answer(
     headers: dict[str, str],
     status: int | None = None,
 ) -> Any:
-    """Make the call; check its status, content type and `expect`; return the JSON body."""
+    """Make the call; check its status, content type and `expect`; return the JSON body
+    (a stream's first `call.stream` lines)."""
     path = call.path.format(**vars(world))
     async with http.request(call.method, path, json=call.body, headers=headers) as response:
-        assert response.content_type == "application/json"
-        body = await response.json()
+        if call.stream and response.status == 200:
+            assert response.content_type == "application/x-ndjson"
+            body: Any = await read_lines(response, call.stream)
+        else:
+            assert response.content_type == "application/json"
+            body = await response.json()
     assert response.status == (status or call.status), body
     check_expected(body, call.expect, world)
     return body
+
+
+async def read_lines(response: aiohttp.ClientResponse, count: int) -> list[Any]:
+    """The first `count` NDJSON lines of a stream, decoded."""
+    return [
+        json.loads(await asyncio.wait_for(response.content.readline(), 10)) for _ in range(count)
+    ]
+
+
+async def read_events(response: aiohttp.ClientResponse, count: int) -> list[tuple[int, Any]]:
+    """The first `count` Server-Sent Events of a stream as (id, data); keep-alives skipped."""
+    events: list[tuple[int, Any]] = []
+    while len(events) < count:
+        frame = (await asyncio.wait_for(response.content.readuntil(b"\n\n"), 10)).decode()
+        if frame.startswith(":"):
+            continue
+        fields = dict(line.split(": ", 1) for line in frame.strip().splitlines())
+        assert set(fields) == {"id", "data"}, frame  # not an error event
+        events.append((int(fields["id"]), json.loads(fields["data"])))
+    return events
 
 
 # --- request building against the real server ---------------------------------------------
@@ -812,6 +1012,123 @@ async def test_an_unknown_query_parameter_is_400(
         assert list(violations(await response.json())) == ["usrId"]
 
 
+# --- sending -------------------------------------------------------------------------------
+
+#: A body for each sending route addressing one device by its id.
+TO_DEVICE_ID: dict[str, Callable[[str], dict[str, Any]]] = {
+    "sends:send": lambda device: {"target": {"deviceId": device}, "notification": NOTE},
+    "sends:sendBulk": lambda device: {"deviceIds": [device], "notification": NOTE},
+    "sends:sendBatch": lambda device: {
+        "items": [{"target": {"deviceId": device}, "notification": NOTE}]
+    },
+}
+
+
+async def send_to_device_id(
+    http: aiohttp.ClientSession, world: World, verb: str, device: str, admin: dict[str, str]
+) -> tuple[int, Any]:
+    """POST a send to one device id; the status and the answer (a batch's only result)."""
+    body = TO_DEVICE_ID[verb](device)
+    async with http.post(f"/v1/apps/{world.app}/{verb}", json=body, headers=admin) as response:
+        answer = await response.json()
+    if verb == "sends:sendBatch" and response.status == 200:
+        (result,) = answer["results"]
+        return (200, result) if "send" in result else (400, result["error"])
+    return response.status, answer
+
+
+@pytest.mark.parametrize("verb", sorted(TO_DEVICE_ID))
+async def test_a_send_addresses_a_device_by_its_id(
+    http: aiohttp.ClientSession, api: Api, admin: dict[str, str], verb: str
+) -> None:
+    world = await make_world(api)
+    status, answer = await send_to_device_id(http, world, verb, world.device, admin)
+    assert status == 200, answer
+    assert answer["send"]["counts"]["total"] == "1"
+
+
+@pytest.mark.parametrize("verb", sorted(TO_DEVICE_ID))
+async def test_a_send_to_an_unknown_device_id_is_device_not_found(
+    http: aiohttp.ClientSession, api: Api, admin: dict[str, str], verb: str
+) -> None:
+    world = await make_world(api)
+    _, answer = await send_to_device_id(http, world, verb, NO_DEVICE, admin)
+    assert answer["code"] == grpc.StatusCode.NOT_FOUND.value[0], answer
+    assert reason(answer) == "DEVICE_NOT_FOUND"
+
+
+async def cancel_send(
+    http: aiohttp.ClientSession, world: World, send: str, admin: dict[str, str]
+) -> tuple[int, Any]:
+    async with http.post(
+        f"/v1/apps/{world.app}/sends/{send}:cancel", json={}, headers=admin
+    ) as response:
+        return response.status, await response.json()
+
+
+async def test_only_a_send_with_deliveries_to_go_can_be_cancelled(
+    http: aiohttp.ClientSession, api: Api, fakes: ProviderFakes, admin: dict[str, str]
+) -> None:
+    world = await make_world(api, fakes=fakes)
+    status, body = await cancel_send(http, world, world.send, admin)
+    assert status == 400, body
+    assert body["code"] == grpc.StatusCode.FAILED_PRECONDITION.value[0]
+    assert reason(body) == "SEND_COMPLETED"
+
+    status, body = await cancel_send(http, world, world.scheduled, admin)
+    assert status == 200, body
+    status, again = await cancel_send(http, world, world.scheduled, admin)
+    assert status == 400, again
+    assert again["code"] == grpc.StatusCode.FAILED_PRECONDITION.value[0]
+    assert reason(again) == "SEND_CANCELLED"
+
+    async with http.get(f"/v1/apps/{world.app}/sends/{world.send}", headers=admin) as response:
+        completed = (await response.json())["send"]
+    assert (completed["state"], completed["counts"]["sent"]) == ("SEND_STATE_COMPLETED", "1")
+
+
+@pytest.mark.parametrize(
+    ("send", "body", "code", "expected", "fields"),
+    [
+        ("send", {"type": "ENGAGEMENT_TYPE_CLICKED"}, "INVALID_ARGUMENT", "INVALID_ENGAGEMENT",
+         ["action_id"]),
+        ("send", {"type": "ENGAGEMENT_TYPE_OPENED", "actionId": "reply"}, "INVALID_ARGUMENT",
+         "INVALID_ENGAGEMENT", ["action_id"]),
+        ("send", {}, "INVALID_ARGUMENT", "INVALID_ENGAGEMENT", ["type"]),
+        ("scheduled", {"type": "ENGAGEMENT_TYPE_OPENED"}, "FAILED_PRECONDITION",
+         "DELIVERY_NOT_SENT", []),
+    ],
+    ids=["clicked-without-action", "opened-with-action", "no-type", "not-sent-yet"],
+)  # fmt: skip
+async def test_a_refused_engagement_is_400_and_changes_nothing(
+    http: aiohttp.ClientSession,
+    api: Api,
+    fakes: ProviderFakes,
+    admin: dict[str, str],
+    send: str,
+    body: dict[str, Any],
+    code: str,
+    expected: str,
+    fields: list[str],
+) -> None:
+    world = await make_world(api, fakes=fakes)
+    delivery = f"/v1/apps/{world.app}/sends/{getattr(world, send)}/deliveries"
+    async with http.get(delivery, headers=admin) as response:
+        (before,) = (await response.json())["deliveries"]
+    async with http.post(
+        f"{delivery}/{world.device}:recordEngagement",
+        json=body,
+        headers=bearer(world.app_key_secret),
+    ) as response:
+        assert response.status == 400
+        refused = await response.json()
+    assert refused["code"] == grpc.StatusCode[code].value[0]
+    assert reason(refused) == expected
+    assert list(violations(refused)) == fields
+    async with http.get(delivery, headers=admin) as response:
+        assert (await response.json())["deliveries"] == [before]
+
+
 # --- headers -------------------------------------------------------------------------------
 
 
@@ -984,25 +1301,92 @@ async def test_error_details_survive_the_hop(
 # --- server streams and health -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "accept", [None, "application/x-ndjson", "text/event-stream"], ids=["default", "ndjson", "sse"]
+STREAM_FORMATS = pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        (None, "application/x-ndjson"),
+        ("application/x-ndjson", "application/x-ndjson"),
+        ("text/event-stream", "text/event-stream"),
+    ],
+    ids=["default", "ndjson", "sse"],
 )
-async def test_watch_receipts_is_501_before_the_stream_starts(
-    http: aiohttp.ClientSession, api: Api, admin: dict[str, str], accept: str | None
+
+
+def watch_path(world: World, query: str = "") -> str:
+    """WatchReceipts of the world's received send, from the earliest receipt."""
+    return (
+        f"/v1/apps/{world.app}/receipts:watch?start=START_POSITION_EARLIEST"
+        f"&send=apps/{world.app}/sends/{world.send}{query}"
+    )
+
+
+@STREAM_FORMATS
+async def test_watch_receipts_streams_in_the_format_asked_for(
+    http: aiohttp.ClientSession,
+    api: Api,
+    fakes: ProviderFakes,
+    accept: str | None,
+    content_type: str,
 ) -> None:
-    world = await make_world(api)
-    path = f"/v1/apps/{world.app}/receipts:watch?afterCursor=41"
+    world = await make_world(api, fakes=fakes)
+    path = watch_path(world, "&statuses=DELIVERY_STATUS_SENT")
     extra = {"Accept": accept} if accept else {}
     async with http.get(path, headers=extra) as anonymous:
         assert anonymous.status == 401
         assert anonymous.content_type == "application/json"
-    async with http.get(path, headers={**admin, **extra, "Last-Event-ID": "41"}) as response:
+    async with http.get(path, headers={**bearer(world.app_key_secret), **extra}) as response:
+        assert response.status == 200
+        assert response.content_type == content_type
+        if content_type == "text/event-stream":
+            ((event_id, message),) = await read_events(response, 1)
+            # An event's id is its receipt's cursor, so a reconnecting EventSource resumes.
+            assert event_id == int(message["receipt"]["cursor"])
+        else:
+            (line,) = await read_lines(response, 1)
+            message = line["result"]
+    receipt = message["receipt"]
+    assert receipt["status"] == "DELIVERY_STATUS_SENT"
+    assert receipt["delivery"] == f"apps/{world.app}/sends/{world.send}/deliveries/{world.device}"
+
+
+@pytest.mark.parametrize("resume", ["last-event-id", "after-cursor"])
+async def test_a_watch_resumes_after_the_last_cursor_it_saw(
+    http: aiohttp.ClientSession, api: Api, fakes: ProviderFakes, resume: str
+) -> None:
+    world = await make_world(api, fakes=fakes)
+    key = bearer(world.app_key_secret)
+    sse = {**key, "Accept": "text/event-stream"}
+    async with http.get(watch_path(world), headers=sse) as response:
+        first, second = await read_events(response, 2)
+    assert first[0] < second[0]
+
+    if resume == "last-event-id":  # what a browser's EventSource sends when it reconnects
+        again = http.get(watch_path(world), headers={**sse, "Last-Event-ID": str(first[0])})
+    else:
+        again = http.get(watch_path(world, f"&afterCursor={first[0]}"), headers=sse)
+    async with again as response:
+        assert response.status == 200
+        (resumed,) = await read_events(response, 1)
+    assert resumed == second
+
+
+@pytest.mark.parametrize(
+    "accept", [None, "application/x-ndjson", "text/event-stream"], ids=["default", "ndjson", "sse"]
+)
+async def test_a_watch_refused_before_its_first_receipt_is_a_plain_error_response(
+    http: aiohttp.ClientSession, api: Api, admin: dict[str, str], accept: str | None
+) -> None:
+    world = await make_world(api)  # nothing sent: the receipt log is empty
+    path = f"/v1/apps/{world.app}/receipts:watch?afterCursor=41"
+    extra = {"Accept": accept} if accept else {}
+    async with http.get(path, headers={**admin, **extra}) as response:
         # The server refuses before the first message, so the answer is a plain error
         # response with its status, in either streaming mode.
-        assert response.status == 501
+        assert response.status == 400
         assert response.content_type == "application/json"
         body = await response.json()
-    assert reason(body) == "NOT_IMPLEMENTED"
+    assert body["code"] == grpc.StatusCode.OUT_OF_RANGE.value[0]
+    assert reason(body) == "CURSOR_OUT_OF_RANGE"
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ ones (negative), with an admin key. No answer may be a server error, except the 
 501 NOT_IMPLEMENTED of an RPC whose issue has not landed (clarion_rest.UNIMPLEMENTED), and
 every answer must match the document: status code, content type, headers and body schema.
 
-Valid requests name a real app, device and install, so they reach the server's logic instead
-of stopping at APP_NOT_FOUND; invalid ones are left free, to reach the gateway's own parsing.
+Valid requests name a real app, device, install and send (to that device), so they reach the
+server's logic instead of stopping at APP_NOT_FOUND or SEND_NOT_FOUND; invalid ones are left
+free, to reach the gateway's own parsing.
 schemathesis drives `requests`, which blocks, so it runs in a worker thread while the event
 loop keeps serving the gateway and the server. Hypothesis is derandomized and keeps no
 example database: every run sends the same requests.
@@ -36,7 +37,14 @@ from schemathesis.checks import (
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
 
-from clarion.v1 import device_pb2, device_registry_service_pb2, provider_pb2
+from clarion.v1 import (
+    device_pb2,
+    device_registry_service_pb2,
+    notification_pb2,
+    provider_pb2,
+    push_sender_service_pb2,
+    send_pb2,
+)
 from harness import Api, Server
 
 #: Examples per operation and mode: enough to vary every field, small enough that a run over
@@ -141,10 +149,21 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
             ),
         ),
     )
+    device = registered.device.name.rsplit("/", 1)[1]
+    sent = await api.admin(
+        api.admin.push.Send,
+        push_sender_service_pb2.SendRequest(
+            parent=app.parent,
+            target=send_pb2.Target(device_id=device),
+            notification=notification_pb2.Notification(title="fuzzed"),
+        ),
+    )
     known = {
         "app": app.id,
-        "device": registered.device.name.rsplit("/", 1)[1],
+        "device": device,
         "install": "fuzzed",
+        "send": sent.send.name.rsplit("/", 1)[1],
+        "delivery": device,  # a delivery's id is its device's
     }
     failures = await asyncio.to_thread(fuzz, base_url, server.admin_key, known)
     assert not failures, "\n\n".join(failures)

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from clarion.store import schema
 from clarion.store.schema import devices
 from clarion.v1 import api_key_pb2, device_pb2, provider_pb2
 from clarion.v1 import credentials_service_pb2 as creds_pb
@@ -445,12 +446,13 @@ async def test_migrate_creates_the_schema_and_is_idempotent(tmp_path: Path) -> N
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
     for _ in range(2):
         run = ok(await clarion("migrate", "--database-url", url, cwd=tmp_path))
-        assert run.out.strip() == "schema at revision 0001"
+        assert run.out.strip() == "schema at revision 0002"
     engine = sa.create_engine(url.replace("+aiosqlite", ""))
     try:
-        assert {"apps", "api_keys", "devices", "credentials"} <= set(
-            sa.inspect(engine).get_table_names()
-        )
+        assert set(sa.inspect(engine).get_table_names()) == {
+            "alembic_version",
+            *schema.metadata.tables,
+        }
     finally:
         engine.dispose()
     assert not (tmp_path / ".clarion").exists()  # nothing made where it was not asked for

@@ -1,4 +1,5 @@
-"""`clarion serve` as a real process: first start on nothing, Postgres by URL, SIGTERM."""
+"""`clarion serve` as a real process: first start on nothing, Postgres by URL, a dispatcher
+alone, SIGTERM."""
 
 from __future__ import annotations
 
@@ -109,6 +110,41 @@ async def test_a_second_start_keeps_the_keys_and_the_data(tmp_path: Path) -> Non
     assert (tmp_path / ".clarion" / "admin.key").read_text() == admin_key
     assert "master key: loaded" in log
     assert "first admin API key written" not in log
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_a_dispatcher_alone_starts_and_stops_gracefully_on_sigterm(
+    tmp_path: Path, backend: str
+) -> None:
+    metrics = _free_port()
+    args = ["--role", "dispatcher", "--metrics-listen", f"127.0.0.1:{metrics}"]
+    with private_schema(postgres_url()) if backend == "postgres" else nullcontext("") as url:
+        if url:
+            args += ["--database-url", url]
+        process = await _start(tmp_path, *args)
+        await _wait_metrics(f"http://127.0.0.1:{metrics}/metrics", process)
+        log = await _stop(process)
+
+    assert process.returncode == 0, log
+    assert "dispatcher:" in log  # its workers started
+    assert "gRPC listening" not in log  # and it served no API
+    assert "stopped" in log
+
+
+async def _wait_metrics(url: str, process: asyncio.subprocess.Process) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            if process.returncode is not None:
+                break
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200 and "clarion_" in await response.text():
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+    output = (await process.stdout.read()).decode() if process.stdout else ""
+    raise AssertionError(f"clarion serve --role dispatcher did not serve /metrics:\n{output}")
 
 
 @pytest.mark.parametrize(

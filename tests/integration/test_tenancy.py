@@ -2,7 +2,9 @@
 
 For each RPC: no key and an unknown key get UNAUTHENTICATED; a key of app A holding every app
 scope gets PERMISSION_DENIED on app B's resources; a key of app B lacking the RPC's scope gets
-PERMISSION_DENIED; and after all of it app B's devices and credentials are unchanged.
+PERMISSION_DENIED; and after all of it app B's devices, credentials, keys, sends, deliveries and
+receipt log are unchanged. The calls name app B's real resources (its device, a send the device
+received, one due tomorrow), so a call let through would have found them and changed them.
 The table below must name every method the services declare (checked first), so a new RPC
 cannot land without its tenancy row.
 """
@@ -11,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
 import pytest
-from google.protobuf import duration_pb2, field_mask_pb2
+import sqlalchemy as sa
+from google.protobuf import duration_pb2, field_mask_pb2, timestamp_pb2
 
+from clarion.store.schema import deliveries, receipt_sequences, receipts, sends
 from clarion.v1 import (
     api_key_pb2,
     app_pb2,
@@ -32,7 +37,8 @@ from clarion.v1 import (
     receipt_pb2,
     send_pb2,
 )
-from harness import Api, Stubs, TestApp, expect_error
+from delivery_kit import note, push_app
+from harness import Api, ProviderFakes, Server, Stubs, TestApp, expect_error
 
 S = api_key_pb2
 APP_SCOPES = [
@@ -56,6 +62,8 @@ class Target:
     app: str
     device_id: str
     install_id: str
+    sent_id: str  # a send the device received: its delivery is SENT
+    scheduled_id: str  # a send due tomorrow: cancellable
 
     @property
     def parent(self) -> str:
@@ -184,29 +192,35 @@ CASES: dict[str, Case] = {
         (S.SCOPE_PUSH_SEND,),
     ),
     "PushSenderService.GetSend": Case(
-        "push", lambda t: ps.GetSendRequest(name=f"{t.parent}/sends/s1"), (S.SCOPE_PUSH_SEND,)
+        "push",
+        lambda t: ps.GetSendRequest(name=f"{t.parent}/sends/{t.sent_id}"),
+        (S.SCOPE_PUSH_SEND,),
     ),
     "PushSenderService.ListSends": Case(
         "push", lambda t: ps.ListSendsRequest(parent=t.parent), (S.SCOPE_PUSH_SEND,)
     ),
     "PushSenderService.ListDeliveries": Case(
         "push",
-        lambda t: ps.ListDeliveriesRequest(parent=f"{t.parent}/sends/s1"),
+        lambda t: ps.ListDeliveriesRequest(parent=f"{t.parent}/sends/{t.sent_id}"),
         (S.SCOPE_PUSH_SEND,),
     ),
     "PushSenderService.CancelSend": Case(
-        "push", lambda t: ps.CancelSendRequest(name=f"{t.parent}/sends/s1"), (S.SCOPE_PUSH_SEND,)
+        "push",
+        lambda t: ps.CancelSendRequest(name=f"{t.parent}/sends/{t.scheduled_id}"),
+        (S.SCOPE_PUSH_SEND,),
     ),
     "PushSenderService.WatchReceipts": Case(
         "push",
-        lambda t: ps.WatchReceiptsRequest(parent=t.parent),
+        lambda t: ps.WatchReceiptsRequest(
+            parent=t.parent, start=receipt_pb2.START_POSITION_EARLIEST
+        ),
         (S.SCOPE_RECEIPTS_READ,),
         streaming=True,
     ),
     "PushSenderService.RecordEngagement": Case(
         "push",
         lambda t: ps.RecordEngagementRequest(
-            delivery=f"{t.parent}/sends/s1/deliveries/d1",
+            delivery=f"{t.parent}/sends/{t.sent_id}/deliveries/{t.device_id}",
             type=receipt_pb2.ENGAGEMENT_TYPE_OPENED,
         ),
         (S.SCOPE_PUSH_SEND, S.SCOPE_DEVICES_REGISTER),
@@ -319,11 +333,13 @@ async def _call(stubs: Stubs, method_name: str, case: Case, target: Target) -> A
     return await stubs(method, request)
 
 
-@pytest.fixture(scope="module")
-async def victim(api: Api) -> tuple[TestApp, Target]:
-    """App B with a device (by install id) subscribed to a topic, and a credential."""
-    app = await api.new_app(owner=APP_SCOPES)
-    owner = app.keys["owner"]
+async def make_victim(api: Api, fakes: ProviderFakes) -> tuple[TestApp, Target]:
+    """An app with a device (by install id) subscribed to a topic, credentials the provider
+    fakes accept, a send the device received and one due tomorrow; its owner key holds every
+    app scope."""
+    push = await push_app(api, fakes)
+    app = push.app
+    owner = app.keys["owner"] = api.as_key(await api.new_key(app.id, APP_SCOPES))
     registered = await owner(
         owner.devices.RegisterDevice,
         dr.RegisterDeviceRequest(
@@ -337,12 +353,54 @@ async def victim(api: Api) -> tuple[TestApp, Target]:
             ),
         ),
     )
-    await owner(owner.creds.GetVapidPublicKey, cr.GetVapidPublicKeyRequest(parent=app.parent))
     device_id = registered.device.name.rsplit("/", 1)[1]
-    return app, Target(app.id, device_id, "victim-install")
+    to_device = send_pb2.Target(device_id=device_id)
+    received = await push.send(to_device, note("for the victim"))
+    await push.settled(received.name)  # nothing changes by itself from here on
+    tomorrow = timestamp_pb2.Timestamp()
+    tomorrow.FromDatetime(datetime.now(UTC) + timedelta(days=1))
+    scheduled = await push.send(to_device, note("due tomorrow"), send_time=tomorrow)
+    target = Target(
+        app.id,
+        device_id,
+        "victim-install",
+        sent_id=received.name.rsplit("/", 1)[1],
+        scheduled_id=scheduled.name.rsplit("/", 1)[1],
+    )
+    return app, target
 
 
-async def _snapshot(owner: Stubs, target: Target) -> tuple[bytes, bytes, bytes]:
+@pytest.fixture(scope="module")
+async def victim(api: Api, fakes: ProviderFakes) -> tuple[TestApp, Target]:
+    """App B, which every call of the matrix aims at."""
+    return await make_victim(api, fakes)
+
+
+#: The delivery engine's tables, read row by row: a refused call must not have made a send,
+#: a delivery or a receipt, nor moved a delivery's status or the receipt sequence.
+DELIVERY_TABLES = (sends, deliveries, receipts, receipt_sequences)
+
+
+def _delivery_rows(server: Server, app_id: str) -> list[list[tuple[Any, ...]]]:
+    engine = server.sync_engine()
+    try:
+        with engine.connect() as conn:
+            return [
+                [
+                    tuple(row)
+                    for row in conn.execute(
+                        sa.select(table)
+                        .where(table.c.app_id == app_id)
+                        .order_by(*table.primary_key.columns)
+                    )
+                ]
+                for table in DELIVERY_TABLES
+            ]
+    finally:
+        engine.dispose()
+
+
+async def _snapshot(owner: Stubs, target: Target, server: Server) -> tuple[Any, ...]:
     devices = await owner(owner.devices.ListDevices, dr.ListDevicesRequest(parent=target.parent))
     creds = await owner(
         owner.creds.ListCredentials, cr.ListCredentialsRequest(parent=target.parent)
@@ -352,14 +410,35 @@ async def _snapshot(owner: Stubs, target: Target) -> tuple[bytes, bytes, bytes]:
         devices.SerializeToString(deterministic=True),
         creds.SerializeToString(deterministic=True),
         b"".join(sorted(k.name.encode() for k in keys.api_keys)),
+        _delivery_rows(server, target.app),
     )
+
+
+async def test_the_snapshot_notices_what_a_call_let_through_would_change(
+    api: Api, fakes: ProviderFakes
+) -> None:
+    """The "changes nothing" checks below would see a send, a cancellation or an engagement."""
+    app, target = await make_victim(api, fakes)
+    owner = app.keys["owner"]
+    seen = [await _snapshot(owner, target, api.server)]
+    # Two sends, a delivery each, receipts QUEUED and SENT, then SCHEDULED; one sequence.
+    assert [len(rows) for rows in seen[0][3]] == [2, 2, 3, 1]
+    for method_name in (
+        "PushSenderService.Send",
+        "PushSenderService.CancelSend",
+        "PushSenderService.RecordEngagement",
+    ):
+        await _call(owner, method_name, CASES[method_name], target)
+        seen.append(await _snapshot(owner, target, api.server))
+        assert seen[-1] != seen[-2], method_name
 
 
 @pytest.mark.parametrize("method_name", sorted(CASES))
 async def test_missing_and_unknown_keys_are_unauthenticated(
     api: Api, victim: tuple[TestApp, Target], method_name: str
 ) -> None:
-    _, target = victim
+    app_b, target = victim
+    before = await _snapshot(app_b.keys["owner"], target, api.server)
     case = CASES[method_name]
     await expect_error(
         _call(api.as_key(None), method_name, case, target),
@@ -371,6 +450,7 @@ async def test_missing_and_unknown_keys_are_unauthenticated(
         grpc.StatusCode.UNAUTHENTICATED,
         "INVALID_API_KEY",
     )
+    assert await _snapshot(app_b.keys["owner"], target, api.server) == before
 
 
 @pytest.mark.parametrize("method_name", sorted(CASES))
@@ -380,7 +460,7 @@ async def test_a_key_of_another_app_is_denied_and_changes_nothing(
     app_b, target = victim
     owner = app_b.keys["owner"]
     intruder = await api.new_app(all=APP_SCOPES)
-    before = await _snapshot(owner, target)
+    before = await _snapshot(owner, target, api.server)
     case = CASES[method_name]
     expected = "WRONG_APP" if case.scopes is not None else "MISSING_SCOPE"
     await expect_error(
@@ -388,7 +468,7 @@ async def test_a_key_of_another_app_is_denied_and_changes_nothing(
         grpc.StatusCode.PERMISSION_DENIED,
         expected,
     )
-    assert await _snapshot(owner, target) == before
+    assert await _snapshot(owner, target, api.server) == before
 
 
 @pytest.mark.parametrize("method_name", sorted(CASES))
@@ -400,14 +480,14 @@ async def test_a_key_without_the_scope_is_denied(
     allowed = set(case.scopes or ())
     others = [s for s in APP_SCOPES if s not in allowed]
     lacking = api.as_key(await api.new_key(app_b.id, others))
-    before = await _snapshot(app_b.keys["owner"], target)
+    before = await _snapshot(app_b.keys["owner"], target, api.server)
     failure = await expect_error(
         _call(lacking, method_name, case, target), grpc.StatusCode.PERMISSION_DENIED
     )
     # A devices:register key addressing by install id is refused for its scope, others for
     # theirs; both are PERMISSION_DENIED with a reason saying which.
     assert failure.reason in {"MISSING_SCOPE", "INSTALL_ID_REQUIRED"}
-    assert await _snapshot(app_b.keys["owner"], target) == before
+    assert await _snapshot(app_b.keys["owner"], target, api.server) == before
 
 
 async def test_list_apps_shows_an_app_key_its_own_app_only(
