@@ -221,7 +221,6 @@ class DeliveryQueue:
                     .where(credentials.c.app_id == app_id, credentials.c.provider == provider)
                     .values(last_error=detail[:1000], last_error_at=now)
                 )
-            await mark_complete(conn, [s.delivery.send_id for s in mine], now)
             by_app: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for s in mine:
                 c, t = s.delivery, s.transition
@@ -244,6 +243,11 @@ class DeliveryQueue:
             last: dict[str, int] = {}
             for app_id in sorted(by_app):
                 last[app_id] = await log.append(conn, app_id, by_app[app_id])
+        # Completion is checked after the commit, in its own statement: two batches settling
+        # the last deliveries of one send concurrently each see the other's rows as pending
+        # inside their own transactions, but whichever checks last sees both committed.
+        async with self._engine.begin() as conn:
+            await mark_complete(conn, [s.delivery.send_id for s in mine], now)
         for app_id, cursor in last.items():
             self._signals.receipts_appended(app_id, cursor)
         if any(s.transition.status is DeliveryStatus.RETRYING for s in mine):

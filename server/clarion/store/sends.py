@@ -420,7 +420,6 @@ class SendStore:
                 )
             ).all()
             await conn.execute(update(sends).where(sends.c.id == send_id).values(cancelled_at=now))
-            await mark_complete(conn, [send_id], now)
             rows = [
                 log.receipt_row(
                     send_id=send_id,
@@ -434,6 +433,8 @@ class SendStore:
                 for r in sorted(stopped, key=lambda r: r.device_id)
             ]
             last = await log.append(conn, app_id, rows)
+        async with self._engine.begin() as conn:  # after the commit: see queue.settle
+            await mark_complete(conn, [send_id], now)
         if last:
             self._signals.receipts_appended(app_id, last)
         return await self.get(app_id, send_id)
