@@ -344,7 +344,9 @@ async def stale_app(api: Api, server: Server, stale: int, fresh: int) -> tuple[T
     old = [await register(app.keys["writer"], app) for _ in range(stale)]
     for _ in range(fresh):
         await register(app.keys["writer"], app)
-    backdate(server, old, days=60)
+    # In a thread: a synchronous write on the loop would block the server's own writes (the
+    # dispatcher's, a key's last use) mid-transaction on SQLite until the lock times out.
+    await asyncio.to_thread(backdate, server, old, 60)
     return app, set(old)
 
 
