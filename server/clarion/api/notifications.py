@@ -9,7 +9,7 @@ from typing import Any, Final, TypeVar
 from google.protobuf import duration_pb2, json_format, struct_pb2
 
 from clarion.api.times import td
-from clarion.domain.errors import FieldViolation, InvalidArgument
+from clarion.domain.errors import FieldViolation, InvalidArgument, Violations
 from clarion.domain.notifications import REASON, LocalizedText, Notification
 from clarion.domain.push import InterruptionLevel, Priority
 from clarion.v1 import notification_pb2 as pb
@@ -37,13 +37,17 @@ _NANOS_PER_SECOND: Final = 1_000_000_000
 _MAX_EXACT_INT: Final = 2**53
 
 
-def notification_from_proto(msg: pb.Notification, *, prefix: str = "notification") -> Notification:
+def notification_from_proto(
+    msg: pb.Notification, *, prefix: str = "notification", into: Violations | None = None
+) -> Notification:
     """The wire notification as the domain's, not yet validated.
 
-    Rejects only what the domain type cannot hold (unknown enum numbers, a negative or
-    malformed `ttl`, non-finite numbers in `overrides`), every violation at once under
-    `prefix`; the caller runs `validate_notification` for the limits and locale tags.
-    `overrides` keeps the set, non-empty fields, keyed by their proto names.
+    Finds what the domain type cannot hold (unknown enum numbers, a negative or malformed
+    `ttl`, non-finite numbers in `overrides`), every violation at once under `prefix`.
+    Without `into` it raises them; with `into` it records them there and returns the
+    notification with those fields unset, so the caller's `validate_notification` still
+    reports the limits and locale tags in the same answer. `overrides` keeps the set,
+    non-empty fields, keyed by their proto names.
     """
     v: list[FieldViolation] = []
     priority = _enum(PRIORITIES, msg.priority, f"{prefix}.priority", v)
@@ -51,7 +55,10 @@ def notification_from_proto(msg: pb.Notification, *, prefix: str = "notification
     ttl = _ttl(msg.ttl, f"{prefix}.ttl", v) if msg.HasField("ttl") else None
     overrides = _overrides(msg.overrides, f"{prefix}.overrides", v)
     if v:
-        raise InvalidArgument("invalid notification", v, reason=REASON)
+        if into is None:
+            raise InvalidArgument("invalid notification", v, reason=REASON)
+        for violation in v:
+            into.add(violation.field, violation.description, REASON)
     return Notification(
         title=msg.title,
         subtitle=msg.subtitle,

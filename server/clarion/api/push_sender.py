@@ -152,8 +152,8 @@ def _new_send(
     if not has_notification:
         v.add(path, "a notification is required", "INVALID_NOTIFICATION")
     else:
+        parsed = notification_from_proto(message, prefix=path, into=v)
         with v.check():
-            parsed = notification_from_proto(message, prefix=path)
             notification = validate_notification(parsed, prefix=path)
     now = utcnow()
     if send_time is not None and send_time > now + MAX_SCHEDULE_AHEAD:
