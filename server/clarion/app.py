@@ -100,6 +100,7 @@ class Stores:
     sends: SendStore
     receipts: ReceiptLog
     queue: DeliveryQueue
+    signals: Signals
 
 
 class Clarion:
@@ -142,6 +143,7 @@ class Clarion:
             sends=SendStore(self._engine, signals),
             receipts=ReceiptLog(self._engine),
             queue=DeliveryQueue(self._engine, signals),
+            signals=signals,
         )
         await self._bootstrap_admin_key(stores.keys)
         if s.role in ("all", "dispatcher"):
@@ -180,7 +182,7 @@ class Clarion:
             Envelope(ring),
             TokenCipher(ring),
             providers,
-            self._signals_or_fail(),
+            stores.signals,
             DispatchSettings(
                 workers=s.dispatch_workers,
                 batch_size=s.dispatch_batch_size,
@@ -203,10 +205,6 @@ class Clarion:
             s.dispatch_batch_size,
             s.dispatch_lease_seconds,
         )
-
-    def _signals_or_fail(self) -> Signals:
-        assert self._signals is not None
-        return self._signals
 
     async def _start_metrics(self, queue: DeliveryQueue) -> None:
         async def collect() -> None:
@@ -231,7 +229,6 @@ class Clarion:
 
     async def _start_api(self, stores: Stores, ring: MasterKeyRing) -> None:
         s = self.settings
-        signals = self._signals_or_fail()
         auth = Authenticator(stores.keys, cache_seconds=s.auth_cache_seconds)
 
         server = grpc.aio.server(
@@ -252,7 +249,7 @@ class Clarion:
                 stores.sends,
                 stores.receipts,
                 stores.apps,
-                signals,
+                stores.signals,
                 SendLimits(s.max_bulk_recipients, s.max_batch_items),
             ),
             server,

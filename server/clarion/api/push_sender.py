@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Final
 
 from clarion import metrics
@@ -14,7 +14,7 @@ from clarion.api.errors import Ctx, rpc, stream_rpc, to_status
 from clarion.api.notifications import notification_from_proto, notification_to_proto
 from clarion.api.times import dt, ts
 from clarion.domain import device_rules, names
-from clarion.domain.access import Principal, Scope
+from clarion.domain.access import Scope
 from clarion.domain.content import DEFAULT_TTL
 from clarion.domain.deliveries import (
     Delivery,
@@ -37,7 +37,7 @@ from clarion.store.clock import utcnow
 from clarion.store.receipts import ReceiptLog
 from clarion.store.sends import NewSend, SendFilter, SendStore
 from clarion.store.signals import Signals
-from clarion.v1 import notification_pb2, provider_pb2, receipt_pb2, send_pb2
+from clarion.v1 import provider_pb2, receipt_pb2, send_pb2
 from clarion.v1 import push_sender_service_pb2 as pb
 from clarion.v1 import push_sender_service_pb2_grpc as pb_grpc
 
@@ -105,17 +105,24 @@ def _delivery_ref(name: str, field: str) -> tuple[str, str, str]:
             reason="INVALID_NAME",
         )
     app_id, send_id = _send_ref("/".join(parts[:4]), field)
-    return app_id, send_id, names.resource_id(parts[5], field=field)
-
-
-def _device_id(value: str, field: str) -> str:
-    return names.resource_id(value, field=field)
+    return app_id, send_id, names.resource_id(parts[5], field)
 
 
 # Requests -> domain ----------------------------------------------------------------------------
 
 
-def _target(v: Violations, target: send_pb2.Target, field: str) -> tuple[TargetKind, str]:
+# What a unary send and a batch item have in common.
+_Unary = pb.SendRequest | pb.SendBatchItem
+_Sending = pb.SendRequest | pb.SendBulkRequest | pb.SendBatchItem
+
+
+def _target(v: Violations, holder: _Unary, prefix: str = "") -> tuple[TargetKind, str]:
+    """The validated target of a unary send (or batch item); problems go into `v`."""
+    field = f"{prefix}target"
+    if not holder.HasField("target"):
+        v.add(field, "a target is required", "INVALID_TARGET")
+        return TargetKind.DEVICE, ""
+    target = holder.target
     which = target.WhichOneof("kind")
     if which is None:
         v.add(field, "give one of device_id, user_id, install_id or topic", "INVALID_TARGET")
@@ -123,7 +130,7 @@ def _target(v: Violations, target: send_pb2.Target, field: str) -> tuple[TargetK
     value = getattr(target, which)
     path = f"{field}.{which}"
     checks = {
-        "device_id": (TargetKind.DEVICE, _device_id),
+        "device_id": (TargetKind.DEVICE, names.resource_id),
         "user_id": (TargetKind.USER, device_rules.validate_user_id),
         "install_id": (TargetKind.INSTALL, device_rules.validate_install_id),
         "topic": (TargetKind.TOPIC, device_rules.validate_topic),
@@ -139,20 +146,20 @@ def _new_send(
     app_id: str,
     kind: TargetKind,
     target: str | tuple[str, ...],
-    message: notification_pb2.Notification,
-    has_notification: bool,
-    send_time: datetime | None,
-    key: str,
+    request: _Sending,
     creator: str,
     prefix: str = "",
 ) -> NewSend | None:
-    """Validate the common parts of a send; None when `v` recorded a problem."""
+    """Validate what every send carries (notification, send_time, idempotency key) and
+    make the store's `NewSend`; None when `v` recorded a problem."""
     notification: Notification | None = None
     path = f"{prefix}notification"
-    if not has_notification:
+    send_time = dt(request.send_time) if request.HasField("send_time") else None
+    key = request.idempotency_key
+    if not request.HasField("notification"):
         v.add(path, "a notification is required", "INVALID_NOTIFICATION")
     else:
-        parsed = notification_from_proto(message, prefix=path, into=v)
+        parsed = notification_from_proto(request.notification, prefix=path, into=v)
         with v.check():
             notification = validate_notification(parsed, prefix=path)
     now = utcnow()
@@ -287,11 +294,6 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
         self._signals = signals
         self._limits = limits or SendLimits()
 
-    async def _sender(self, context: Ctx, app_id: str) -> Principal:
-        principal = await self._auth.principal(context)
-        principal.require(app_id, Scope.PUSH_SEND)
-        return principal
-
     async def _accept(self, new: NewSend) -> tuple[Send, bool]:
         send, deduplicated = await self._sends.create(new)
         if not deduplicated:
@@ -304,22 +306,8 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
         app_id = names.app_id_of(request.parent)
         principal.require(app_id, Scope.PUSH_SEND)
         v = Violations()
-        if not request.HasField("target"):
-            v.add("target", "a target is required", "INVALID_TARGET")
-            kind, value = TargetKind.DEVICE, ""
-        else:
-            kind, value = _target(v, request.target, "target")
-        new = _new_send(
-            v,
-            app_id,
-            kind,
-            value,
-            request.notification,
-            request.HasField("notification"),
-            dt(request.send_time) if request.HasField("send_time") else None,
-            request.idempotency_key,
-            principal.key_name,
-        )
+        kind, value = _target(v, request)
+        new = _new_send(v, app_id, kind, value, request, principal.key_name)
         v.raise_if_any("send")
         assert new is not None
         send, deduplicated = await self._accept(new)
@@ -346,22 +334,12 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
                     field, f"at most {limit} per call ({len(given)} given)", "TOO_MANY_RECIPIENTS"
                 )
             else:
-                check = device_rules.validate_user_id if users else _device_id
+                check = device_rules.validate_user_id if users else names.resource_id
                 for i, value in enumerate(given):
                     with v.check():
                         check(value, f"{field}[{i}]")
                 ids = _unique(given)
-        new = _new_send(
-            v,
-            app_id,
-            kind,
-            ids,
-            request.notification,
-            request.HasField("notification"),
-            dt(request.send_time) if request.HasField("send_time") else None,
-            request.idempotency_key,
-            principal.key_name,
-        )
+        new = _new_send(v, app_id, kind, ids, request, principal.key_name)
         v.raise_if_any("bulk send")
         assert new is not None
         send, deduplicated = await self._accept(new)
@@ -387,23 +365,8 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
             try:
                 v = Violations()
                 prefix = f"items[{i}]."
-                if not item.HasField("target"):
-                    v.add(f"{prefix}target", "a target is required", "INVALID_TARGET")
-                    kind, value = TargetKind.DEVICE, ""
-                else:
-                    kind, value = _target(v, item.target, f"{prefix}target")
-                new = _new_send(
-                    v,
-                    app_id,
-                    kind,
-                    value,
-                    item.notification,
-                    item.HasField("notification"),
-                    dt(item.send_time) if item.HasField("send_time") else None,
-                    item.idempotency_key,
-                    principal.key_name,
-                    prefix=prefix,
-                )
+                kind, value = _target(v, item, prefix)
+                new = _new_send(v, app_id, kind, value, item, principal.key_name, prefix)
                 v.raise_if_any(f"batch item {i}")
                 assert new is not None
                 send, _ = await self._accept(new)
@@ -495,11 +458,15 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
         if request.after_cursor:
             cursor = request.after_cursor
             if cursor > last:
-                raise _out_of_range(f"cursor {cursor} is beyond the log's end ({last})")
+                raise OutOfRange(
+                    f"cursor {cursor} is beyond the log's end ({last})",
+                    reason="CURSOR_OUT_OF_RANGE",
+                )
             if first and cursor < first - 1:
-                raise _out_of_range(
+                raise OutOfRange(
                     f"cursor {cursor} is no longer retained (earliest is {first}); "
-                    "resume from START_POSITION_EARLIEST"
+                    "resume from START_POSITION_EARLIEST",
+                    reason="CURSOR_OUT_OF_RANGE",
                 )
         elif request.start == receipt_pb2.START_POSITION_EARLIEST:
             cursor = max(0, first - 1)
@@ -548,7 +515,3 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
             app_id, send_id, device_id, status, request.action_id, at
         )
         return pb.RecordEngagementResponse(receipt=receipt_message(receipt))
-
-
-def _out_of_range(message: str) -> ClarionError:
-    return OutOfRange(message, reason="CURSOR_OUT_OF_RANGE")

@@ -202,12 +202,7 @@ class Dispatcher:
         app_id, provider = key
         credential = await self._credential(app_id, provider)
         if credential is None:
-            missing = Transition(
-                DeliveryStatus.FAILED,
-                AUTH_ERROR,
-                NO_CREDENTIAL,
-                credential_error="",
-            )
+            missing = Transition(DeliveryStatus.FAILED, AUTH_ERROR, NO_CREDENTIAL)
             return [Settled(c, missing) for c, _ in members]
         with log_context(app=app_id, provider=str(provider)):
             started = time.monotonic()

@@ -76,7 +76,7 @@ def child_of(name: str, collection: str, *, field: str = "name") -> tuple[str, s
     return parts[1], parts[3]
 
 
-def resource_id(value: str, *, field: str) -> str:
+def resource_id(value: str, field: str) -> str:
     """One id given on its own (a device id in a send target): no '/', no whitespace."""
     if not _SEGMENT.fullmatch(value):
         raise InvalidArgument.field(

@@ -115,14 +115,14 @@ class DeliveryQueue:
         ]
         return lease_id, claimed
 
-    async def recipients(self, app_device_ids: Sequence[str]) -> dict[str, Recipient]:
+    async def recipients(self, device_ids: Sequence[str]) -> dict[str, Recipient]:
         """The devices of claimed deliveries, by id (absent when deleted since)."""
-        if not app_device_ids:
+        if not device_ids:
             return {}
         dv = devices.c
         query = select(
             dv.id, dv.status, dv.provider, dv.token_ciphertext, dv.locale, dv.apns_environment
-        ).where(dv.id.in_(sorted(set(app_device_ids))))
+        ).where(dv.id.in_(sorted(set(device_ids))))
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {
@@ -158,15 +158,18 @@ class DeliveryQueue:
         d = deliveries.c
         async with self._engine.begin() as conn:
             # Lock (and learn) what this lease still holds; a lost lease's rows are skipped.
-            held = {
-                (r.send_id, r.device_id)
-                for r in await conn.execute(
-                    update(deliveries)
-                    .where(d.lease == lease_id)
-                    .values(updated_at=now)
-                    .returning(d.send_id, d.device_id)
-                )
-            }
+            # Postgres locks the rows without writing them; SQLite must write first, so the
+            # transaction holds the write lock before it reads (a deferred read-then-write
+            # fails at once if another process committed in between).
+            held_rows: Any = (
+                select(d.send_id, d.device_id).where(d.lease == lease_id).with_for_update()
+                if conn.dialect.name == "postgresql"
+                else update(deliveries)
+                .where(d.lease == lease_id)
+                .values(updated_at=now)
+                .returning(d.send_id, d.device_id)
+            )
+            held = {(r.send_id, r.device_id) for r in await conn.execute(held_rows)}
             mine = [s for s in results if (s.delivery.send_id, s.delivery.device_id) in held]
             if not mine:
                 return 0

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clarion.domain.deliveries import DeliveryStatus, Receipt
-from clarion.store.schema import deliveries, receipt_sequences, receipts
+from clarion.store.schema import as_record, deliveries, receipt_sequences, receipts
 from clarion.store.signals import notify_receipts
 
 
@@ -108,21 +108,14 @@ async def append_for_send(conn: AsyncConnection, app_id: str, send_id: str, coun
 
 
 def _receipt(row: Row[Any]) -> Receipt:
-    m = row._mapping
-    return Receipt(
-        app_id=m["app_id"],
-        cursor=int(m["cursor"]),
-        send_id=m["send_id"],
-        device_id=m["device_id"],
-        user_id=m["user_id"],
-        provider=m["provider"],
-        status=DeliveryStatus(m["status"]),
-        reason=m["reason"],
-        provider_code=m["provider_code"],
-        action_id=m["action_id"],
-        attempt=m["attempt"],
-        time=m["time"],
+    return as_record(Receipt, row, cursor=int(row.cursor), status=DeliveryStatus(row.status))
+
+
+async def _last(conn: AsyncConnection, app_id: str) -> int:
+    last = await conn.execute(
+        select(receipt_sequences.c.last_cursor).where(receipt_sequences.c.app_id == app_id)
     )
+    return int(last.scalar_one_or_none() or 0)
 
 
 class ReceiptLog:
@@ -134,31 +127,17 @@ class ReceiptLog:
     async def bounds(self, app_id: str) -> tuple[int, int]:
         """(first retained cursor, last cursor); (0, 0) for an empty log."""
         async with self._engine.connect() as conn:
-            last = (
-                await conn.execute(
-                    select(receipt_sequences.c.last_cursor).where(
-                        receipt_sequences.c.app_id == app_id
-                    )
-                )
-            ).scalar_one_or_none()
             first = (
                 await conn.execute(
                     select(func.min(receipts.c.cursor)).where(receipts.c.app_id == app_id)
                 )
             ).scalar_one_or_none()
-        return int(first or 0), int(last or 0)
+            return int(first or 0), await _last(conn, app_id)
 
     async def last(self, app_id: str) -> int:
         """The last cursor of `app_id`'s log (0 when empty); every receipt up to it is visible."""
         async with self._engine.connect() as conn:
-            last = (
-                await conn.execute(
-                    select(receipt_sequences.c.last_cursor).where(
-                        receipt_sequences.c.app_id == app_id
-                    )
-                )
-            ).scalar_one_or_none()
-        return int(last or 0)
+            return await _last(conn, app_id)
 
     async def read(
         self,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +26,15 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.types import TypeDecorator
+
+R = TypeVar("R")
+
+
+def as_record(cls: type[R], row: Any, **converted: Any) -> R:
+    """A domain dataclass from a row whose columns carry its field names (extra columns are
+    ignored); `converted` gives the fields that need more than the column's value."""
+    m = row._mapping
+    return cls(**{f.name: m[f.name] for f in dataclasses.fields(cls)} | converted)  # type: ignore[arg-type]
 
 
 class UtcDateTime(TypeDecorator[datetime]):

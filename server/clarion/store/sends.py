@@ -36,7 +36,14 @@ from clarion.store import receipts as log
 from clarion.store.apps import require_app
 from clarion.store.clock import utcnow
 from clarion.store.ids import new_id
-from clarion.store.schema import UtcDateTime, deliveries, device_topics, devices, sends
+from clarion.store.schema import (
+    UtcDateTime,
+    as_record,
+    deliveries,
+    device_topics,
+    devices,
+    sends,
+)
 from clarion.store.signals import Signals, notify_queue
 
 
@@ -89,23 +96,7 @@ def _send(row: Row[Any] | Any, counts: DeliveryCounts) -> Send:
 
 
 def _delivery(row: Row[Any]) -> Delivery:
-    m = row._mapping
-    return Delivery(
-        app_id=m["app_id"],
-        send_id=m["send_id"],
-        device_id=m["device_id"],
-        user_id=m["user_id"],
-        provider=m["provider"],
-        status=DeliveryStatus(m["status"]),
-        reason=m["reason"],
-        provider_code=m["provider_code"],
-        provider_message_id=m["provider_message_id"],
-        attempts=m["attempts"],
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
-        due_at=m["due_at"],
-        expires_at=m["expires_at"],
-    )
+    return as_record(Delivery, row, status=DeliveryStatus(row.status))
 
 
 async def _counts(conn: AsyncConnection, send_ids: Sequence[str]) -> dict[str, DeliveryCounts]:
@@ -138,6 +129,20 @@ async def mark_complete(conn: AsyncConnection, send_ids: Sequence[str], now: dat
     )
 
 
+def _named_devices(new: NewSend) -> tuple[Any, Any] | None:
+    """For targets that name devices (device, install, device ids): the devices column
+    they name and the clause matching them; None for users and topics."""
+    dv = devices.c
+    match new.target_kind:
+        case TargetKind.DEVICE:
+            return dv.id, dv.id == new.target
+        case TargetKind.INSTALL:
+            return dv.install_id, dv.install_id == new.target
+        case TargetKind.DEVICES:
+            return dv.id, dv.id.in_(new.target)
+    return None
+
+
 class SendStore:
     """Sends, their deliveries, and engagement."""
 
@@ -157,7 +162,7 @@ class SendStore:
             if existing is not None:
                 return existing, True
         try:
-            send_id, last_cursor, queued = await self._create_once(new)
+            send, last_cursor = await self._create_once(new)
         except IntegrityError:
             # A concurrent call with the same idempotency key won the race.
             if new.idempotency_key:
@@ -167,9 +172,9 @@ class SendStore:
             raise
         if last_cursor:
             self._signals.receipts_appended(new.app_id, last_cursor)
-        if queued:
+        if send.counts.pending and send.state(send.created_at) is not SendState.SCHEDULED:
             self._signals.queue_changed()
-        return await self.get(new.app_id, send_id), False
+        return send, False
 
     async def _by_key(self, app_id: str, key: str) -> Send | None:
         async with self._engine.connect() as conn:
@@ -182,7 +187,9 @@ class SendStore:
                 return None
             return _send(row, (await _counts(conn, [row.id]))[row.id])
 
-    async def _create_once(self, new: NewSend) -> tuple[str, int, bool]:
+    async def _create_once(self, new: NewSend) -> tuple[Send, int]:
+        """One transaction: the send, its deliveries, their first receipts. Returns the send
+        as stored (built from what was written, not read back) and the last cursor."""
         now = utcnow()
         scheduled = new.send_at is not None and new.send_at > now
         due = new.send_at if scheduled and new.send_at is not None else now
@@ -204,31 +211,43 @@ class SendStore:
                 )
             )
             initial = DeliveryStatus.SCHEDULED if scheduled else DeliveryStatus.QUEUED
-            count = await self._fan_out(conn, new, send_id, initial, due, now)
-            last_cursor = await log.append_for_send(conn, new.app_id, send_id, count)
-            queued = False
-            if count:
-                queued = await self._has_pending(conn, send_id)
-            if not queued:
+            await self._fan_out(conn, new, send_id, initial, due, now)
+            # rowcount of INSERT ... SELECT is not reliable across drivers (psycopg through
+            # SQLAlchemy's async adapter reports -1): count what the send now holds, once.
+            counts = (await _counts(conn, [send_id]))[send_id]
+            last_cursor = await log.append_for_send(conn, new.app_id, send_id, counts.total)
+            if not counts.pending:
                 await mark_complete(conn, [send_id], now)
             elif not scheduled:
                 await notify_queue(conn)
-        return send_id, last_cursor, queued and not scheduled
+        send = Send(
+            app_id=new.app_id,
+            id=send_id,
+            target_kind=new.target_kind,
+            target=new.target,
+            notification=new.notification,
+            send_at=new.send_at,
+            idempotency_key=new.idempotency_key,
+            creator=new.creator,
+            created_at=now,
+            completed_at=None if counts.pending else now,
+            cancelled_at=None,
+            counts=counts,
+        )
+        return send, last_cursor
 
     async def _require_devices(self, conn: AsyncConnection, new: NewSend) -> None:
         """Devices named directly must exist (users and topics may have none)."""
-        dv = devices.c
-        if new.target_kind is TargetKind.DEVICE:
-            clause, wanted = dv.id == new.target, {new.target}
-        elif new.target_kind is TargetKind.INSTALL:
-            clause, wanted = dv.install_id == new.target, {new.target}
-        elif new.target_kind is TargetKind.DEVICES:
-            clause, wanted = dv.id.in_(new.target), set(new.target)
-        else:
+        named = _named_devices(new)
+        if named is None:
             return
-        column = dv.install_id if new.target_kind is TargetKind.INSTALL else dv.id
+        column, clause = named
+        wanted = {new.target} if isinstance(new.target, str) else set(new.target)
         found = {
-            r[0] for r in await conn.execute(select(column).where(dv.app_id == new.app_id, clause))
+            r[0]
+            for r in await conn.execute(
+                select(column).where(devices.c.app_id == new.app_id, clause)
+            )
         }
         missing = sorted(str(w) for w in wanted - found)
         if missing:
@@ -244,20 +263,16 @@ class SendStore:
         initial: DeliveryStatus,
         due: datetime,
         now: datetime,
-    ) -> int:
-        """INSERT ... SELECT one delivery per addressed device; returns how many."""
+    ) -> None:
+        """INSERT ... SELECT one delivery per addressed device."""
         dv = devices.c
         active = dv.status == str(DeviceStatus.ACTIVE)
         source: Any = devices
         where: list[Any] = [dv.app_id == new.app_id]
-        direct = new.target_kind in (TargetKind.DEVICE, TargetKind.INSTALL, TargetKind.DEVICES)
+        named = _named_devices(new)
+        if named is not None:
+            where.append(named[1])
         match new.target_kind:
-            case TargetKind.DEVICE:
-                where.append(dv.id == new.target)
-            case TargetKind.INSTALL:
-                where.append(dv.install_id == new.target)
-            case TargetKind.DEVICES:
-                where.append(dv.id.in_(new.target))
             case TargetKind.USER:
                 where += [dv.user_id == new.target, active]
             case TargetKind.USERS:
@@ -270,7 +285,7 @@ class SendStore:
         status: Any = literal(str(initial))
         reason: Any = literal("")
         due_at: Any = _ts(due)
-        if direct:
+        if named is not None:
             status = case((active, str(initial)), else_=str(DeliveryStatus.SUPPRESSED))
             reason = case((active, ""), else_=DEVICE_INACTIVE)
             due_at = case((active, _ts(due)), else_=None)
@@ -315,19 +330,6 @@ class SendStore:
                 chosen,
             )
         )
-        # rowcount of INSERT ... SELECT is not reliable across drivers (psycopg through
-        # SQLAlchemy's async adapter reports -1): count what the send now holds.
-        counted = await conn.execute(
-            select(func.count()).select_from(deliveries).where(deliveries.c.send_id == send_id)
-        )
-        return int(counted.scalar_one())
-
-    async def _has_pending(self, conn: AsyncConnection, send_id: str) -> bool:
-        d = deliveries.c
-        found = await conn.execute(
-            select(d.device_id).where(d.send_id == send_id, d.due_at.is_not(None)).limit(1)
-        )
-        return found.first() is not None
 
     # Reading ------------------------------------------------------------------------------
 
@@ -485,17 +487,4 @@ class SendStore:
             )
             cursor = await log.append(conn, app_id, [receipt])
         self._signals.receipts_appended(app_id, cursor)
-        return Receipt(
-            app_id=app_id,
-            cursor=cursor,
-            send_id=send_id,
-            device_id=device_id,
-            user_id=row.user_id,
-            provider=row.provider,
-            status=status,
-            reason="",
-            provider_code="",
-            action_id=action_id,
-            attempt=row.attempts,
-            time=at,
-        )
+        return Receipt(**{**receipt, "status": status}, app_id=app_id, cursor=cursor)
