@@ -36,7 +36,6 @@ import dataclasses
 import datetime
 import gc
 import importlib.metadata
-import ipaddress
 import json
 import math
 import os
@@ -61,10 +60,8 @@ from typing import Any, Final
 
 import grpc
 import sqlalchemy as sa
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from google.protobuf import field_mask_pb2
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -93,6 +90,10 @@ from clarion.v1 import (
 )
 
 ROOT: Final = Path(__file__).resolve().parent.parent
+# The test CA maker (tests/fakes/tls.py), as bench/transport_bench.py uses it.
+sys.path.insert(0, str(ROOT / "tests"))
+from fakes.tls import make_tls_material  # noqa: E402
+
 CLARION_BIN: Final = Path(sys.executable).with_name("clarion")
 
 TARGET_DELIVERIES_PER_S: Final = 10_000  # on Postgres
@@ -255,93 +256,6 @@ def versions(nginx_binary: str) -> dict[str, str]:
 # --- the upstream: nginx over TLS HTTP/2 --------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Tls:
-    ca_file: Path
-    cert_file: Path
-    key_file: Path
-
-
-def _x509_name(common_name: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Clarion benchmark"),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-
-
-def make_tls(directory: Path) -> Tls:
-    """A throwaway CA and a certificate it signed for localhost / 127.0.0.1 (P-256, 2 days)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
-    until = now + datetime.timedelta(days=2)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _x509_name("Clarion benchmark CA")
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(until)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    sans: list[x509.GeneralName] = [
-        x509.DNSName("localhost"),
-        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-    ]
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_x509_name("localhost"))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(until)
-        .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    tls = Tls(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
-    tls.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    tls.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    tls.key_file.touch(mode=0o600)
-    tls.key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return tls
-
-
 def nginx_binary() -> str:
     found = shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None
@@ -384,7 +298,7 @@ class Upstream:
 def nginx(binary: str, workers: int, work: Path) -> Iterator[Upstream]:
     """A private nginx answering 200 to everything over TLS HTTP/2; stopped on exit."""
     work.mkdir(parents=True, exist_ok=True)
-    tls = make_tls(work / "tls")
+    tls = make_tls_material(work / "tls")
     port = _free_port()
     version = tuple(int(x) for x in _nginx_version_text(binary).split(".") if x.isdigit())
     # nginx 1.25.1 replaced `listen ... http2` with the `http2` directive.

@@ -175,10 +175,10 @@ class RpcFailure:
     retry_seconds: int | None
 
 
-def decode_error(error: grpc.aio.AioRpcError) -> RpcFailure:
-    """Read the google.rpc details from a failed call's trailers."""
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    reason = None
+def status_details(status: Any) -> tuple[str, dict[str, str], int | None]:
+    """A google.rpc.Status's ErrorInfo reason ("" without one), BadRequest violations (field
+    -> description) and RetryInfo delay in seconds."""
+    reason = ""
     violations: dict[str, str] = {}
     retry = None
     for detail in status.details if status else ():
@@ -194,7 +194,14 @@ def decode_error(error: grpc.aio.AioRpcError) -> RpcFailure:
             info_r = error_details_pb2.RetryInfo()
             detail.Unpack(info_r)
             retry = info_r.retry_delay.seconds
-    return RpcFailure(error.code(), error.details() or "", reason, violations, retry)
+    return reason, violations, retry
+
+
+def decode_error(error: grpc.aio.AioRpcError) -> RpcFailure:
+    """Read the google.rpc details from a failed call's trailers."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    reason, violations, retry = status_details(status)
+    return RpcFailure(error.code(), error.details() or "", reason or None, violations, retry)
 
 
 async def expect_error(call: Any, code: grpc.StatusCode, reason: str | None = None) -> RpcFailure:
