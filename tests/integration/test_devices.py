@@ -320,21 +320,28 @@ def device_id(name: str) -> str:
     return name.rsplit("/", 1)[1]
 
 
-def set_stored(server: Server, name: str, **values: Any) -> None:
-    """Change a device's row behind the server's back (to age it, or mark it invalid)."""
-    engine = server.sync_engine()
-    try:
-        with engine.begin() as conn:
-            changed = conn.execute(
-                sa.update(devices).where(devices.c.id == device_id(name)).values(**values)
-            )
-            assert changed.rowcount == 1
-    finally:
-        engine.dispose()
+async def set_stored(server: Server, name: str, **values: Any) -> None:
+    """Change a device's row behind the server's back (to age it, or mark it invalid).
+
+    The write runs off the event loop: the server shares this loop, and on SQLite a
+    blocking write here would wait on a transaction the blocked loop can never finish.
+    """
+
+    def write() -> int:
+        engine = server.sync_engine()
+        try:
+            with engine.begin() as conn:
+                return conn.execute(
+                    sa.update(devices).where(devices.c.id == device_id(name)).values(**values)
+                ).rowcount
+        finally:
+            engine.dispose()
+
+    assert await asyncio.to_thread(write) == 1
 
 
-def backdate(server: Server, name: str, *, age: timedelta) -> None:
-    set_stored(server, name, last_seen_at=datetime.now(UTC) - age)
+async def backdate(server: Server, name: str, *, age: timedelta) -> None:
+    await set_stored(server, name, last_seen_at=datetime.now(UTC) - age)
 
 
 # --- registration ----------------------------------------------------------------------------
@@ -505,7 +512,7 @@ async def test_a_revoked_or_invalid_device_is_active_again_once_registered(
     if how == "unregistered":
         await unregister(app, first.device.name)
     else:  # as delivery does when the provider says the token is dead
-        set_stored(server, first.device.name, status="invalid", status_reason="unregistered")
+        await set_stored(server, first.device.name, status="invalid", status_reason="unregistered")
     assert (await get(app, first.device.name)).status != ACTIVE
     again = await register(app, new_device(install_id="i-1"))
     assert again.device.name == first.device.name
@@ -1228,7 +1235,7 @@ async def test_a_dry_run_purge_counts_stale_devices_and_removes_none(
 ) -> None:
     stale = (await register(app, new_device(n=1))).device.name
     await register(app, new_device(n=2))
-    backdate(server, stale, age=timedelta(days=40))
+    await backdate(server, stale, age=timedelta(days=40))
     reply = await purging(app, days(30), dry_run=True)
     assert (reply.purged_count, reply.dry_run) == (1, True)
     assert len(device_rows(server, app)) == 2
@@ -1245,8 +1252,8 @@ async def test_a_purge_removes_only_stale_devices_and_their_topics(
     other_stale = (await register(other, new_device(n=1, topics=["news"]))).device.name
     almost_stale = (await register(app, new_device(n=4))).device.name
     for name in (stale_active, stale_revoked, other_stale):
-        backdate(server, name, age=timedelta(days=40))
-    backdate(server, almost_stale, age=timedelta(days=29))
+        await backdate(server, name, age=timedelta(days=40))
+    await backdate(server, almost_stale, age=timedelta(days=29))
 
     reply = await purging(app, days(30))
 
@@ -1265,7 +1272,7 @@ async def test_registering_or_updating_a_device_keeps_it_from_being_purged(
     server: Server, app: TestApp, touch: str
 ) -> None:
     name = (await register(app, new_device(install_id="i-1"))).device.name
-    backdate(server, name, age=timedelta(days=40))
+    await backdate(server, name, age=timedelta(days=40))
     if touch == "register":
         await register(app, new_device(install_id="i-1"))
     else:
@@ -1294,7 +1301,7 @@ async def test_a_purge_older_than_the_calendar_goes_removes_nothing(
     server: Server, app: TestApp
 ) -> None:
     name = (await register(app, new_device())).device.name
-    backdate(server, name, age=timedelta(days=40))
+    await backdate(server, name, age=timedelta(days=40))
     ten_thousand_years = duration_pb2.Duration(seconds=315_576_000_000)  # Duration's maximum
     assert (await purging(app, ten_thousand_years)).purged_count == 0
     assert len(device_rows(server, app)) == 1
