@@ -200,6 +200,9 @@ _DELIVERY_COLUMNS: Final = (
 )
 
 
+_NAMED_KINDS: Final = frozenset({TargetKind.DEVICE, TargetKind.INSTALL, TargetKind.DEVICES})
+
+
 def _named_devices(kind: TargetKind) -> tuple[Any, Any] | None:
     """For targets that name devices (device, install, device ids): the devices column
     they name and the clause matching them (bound to `target`); None for users and topics."""
@@ -451,7 +454,7 @@ async def _create_one(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
         counts, last_cursor = await _create_portable(conn, new.target_kind, params)
     # Devices named directly must all exist (users and topics may have none): each one
     # found became a delivery, whatever its status.
-    if _named_devices(new.target_kind) is not None and counts.total < len(_wanted(new)):
+    if new.target_kind in _NAMED_KINDS and counts.total < len(_wanted(new)):
         raise await _missing_devices(conn, new)
     send = Send(
         app_id=new.app_id,
