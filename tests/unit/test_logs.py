@@ -148,6 +148,31 @@ def test_text_line_appends_key_value_pairs() -> None:
     assert match["pairs"] == r'app=app-1 send_id=s-1 note="two \"words\"" empty=""'
 
 
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_the_access_log_keeps_its_line_and_drops_its_extras(fmt: str) -> None:
+    with capture(fmt) as (_, buffer), log_context(app="app-1"):
+        access = logging.getLogger("aiohttp.access")
+        access.addHandler(handler := logging.getLogger(f"clarion.test.{fmt}").handlers[0])
+        access.propagate = False
+        level = access.level
+        access.setLevel(logging.INFO)
+        try:
+            access.info(
+                '127.0.0.1 "GET /healthz HTTP/1.1" 200',
+                extra={"remote_address": "127.0.0.1", "request_header": {"User-Agent": "x"}},
+            )
+        finally:
+            access.removeHandler(handler)
+            access.propagate = True
+            access.setLevel(level)
+
+    line = buffer.getvalue()
+    assert 'GET /healthz HTTP/1.1' in line
+    assert "app-1" in line
+    assert "remote_address" not in line
+    assert "User-Agent" not in line
+
+
 def test_text_line_without_fields_is_the_plain_line() -> None:
     with capture("text") as (log, buffer):
         log.warning("slow")
