@@ -28,6 +28,7 @@ from clarion.domain.device_rules import Provider
 from clarion.metrics import (
     QUEUE_DEPTH,
     QUEUE_OLDEST_AGE,
+    SEND_COMMITS,
     MeteredTransport,
     MetricsServer,
     observe_transport,
@@ -140,7 +141,7 @@ class Clarion:
             keys=ApiKeyStore(self._engine),
             devices=DeviceStore(self._engine),
             credentials=CredentialStore(self._engine),
-            sends=SendStore(self._engine, signals),
+            sends=SendStore(self._engine, signals, on_commit=SEND_COMMITS.observe),
             receipts=ReceiptLog(self._engine),
             queue=DeliveryQueue(self._engine, signals),
             signals=signals,

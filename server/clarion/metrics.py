@@ -46,6 +46,7 @@ __all__ = [
     "REGISTRY",
     "RETRIES",
     "SENDS",
+    "SEND_COMMITS",
     "TOKEN_INVALIDATIONS",
     "TRANSPORT_CONNECTIONS",
     "TRANSPORT_IN_FLIGHT",

@@ -25,7 +25,7 @@ from clarion.app import Clarion
 from clarion.config import Settings
 from clarion.domain.deliveries import TargetKind
 from clarion.domain.notifications import Notification, notification_to_json
-from clarion.metrics import REGISTRY
+from clarion.metrics import REGISTRY, SEND_COMMITS
 from clarion.store.engine import create_engine
 from clarion.store.schema import deliveries, receipts, sends
 from clarion.store.sends import NewSend, SendStore
@@ -387,7 +387,7 @@ async def test_sends_queued_together_for_an_app_are_written_in_one_transaction(
     app = await push_app(api, fakes)
     registered = [(await apns_device(app))[0] for _ in range(10)]
     engine = create_engine(server.database_url)
-    store = SendStore(engine, Signals(engine))
+    store = SendStore(engine, Signals(engine), on_commit=SEND_COMMITS.observe)
     commits_before = metrics_sample("clarion_send_commit_size_count")
     sends_before = metrics_sample("clarion_send_commit_size_sum")
     try:

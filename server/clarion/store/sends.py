@@ -12,7 +12,7 @@ import asyncio
 import functools
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -40,7 +40,6 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clarion import metrics
 from clarion.domain.deliveries import (
     CANCELLABLE,
     DEVICE_INACTIVE,
@@ -492,9 +491,17 @@ class SendStore:
     race), the batch rolls back and each of its sends is written alone, with its own result.
     """
 
-    def __init__(self, engine: AsyncEngine, signals: Signals) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        signals: Signals,
+        *,
+        on_commit: Callable[[int], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._signals = signals
+        # Told how many sends each committed transaction wrote (the app wires a metric).
+        self._on_commit = on_commit
         self._unwritten: dict[str, deque[_Pending]] = {}
         self._writers: dict[str, asyncio.Task[None]] = {}
 
@@ -609,7 +616,8 @@ class SendStore:
             async with self._engine.begin() as conn:
                 for new in batch:
                     written.append(await _create_one(conn, new))
-            metrics.SEND_COMMITS.observe(len(batch))
+            if self._on_commit is not None:
+                self._on_commit(len(batch))
         except IntegrityError:
             # An unknown app fails the sends foreign key: say so rather than "conflict".
             async with self._engine.connect() as conn:
