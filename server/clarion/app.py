@@ -44,6 +44,7 @@ from clarion.store.clock import utcnow
 from clarion.store.credentials import CredentialStore
 from clarion.store.devices import DeviceStore
 from clarion.store.engine import create_engine, is_sqlite, migrate
+from clarion.store.policy import PolicyStore
 from clarion.store.queue import DeliveryQueue
 from clarion.store.receipts import ReceiptLog
 from clarion.store.sends import SendStore
@@ -255,7 +256,7 @@ class Clarion:
             server,
         )
         policy_admin_service_pb2_grpc.add_PolicyAdminServiceServicer_to_server(
-            PolicyAdmin(auth, stores.apps, stores.keys), server
+            PolicyAdmin(auth, stores.apps, stores.keys, PolicyStore(self._engine)), server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         reflection.enable_server_reflection(

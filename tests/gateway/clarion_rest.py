@@ -28,8 +28,6 @@ UNIMPLEMENTED: frozenset[str] = frozenset(
         "PolicyAdminService.ListCategories",
         "PolicyAdminService.UpdateCategory",
         "PolicyAdminService.DeleteCategory",
-        "PolicyAdminService.GetAppPolicy",
-        "PolicyAdminService.UpdateAppPolicy",
         "PolicyAdminService.GetStats",
         "PolicyAdminService.GetDeliveryHealth",
         "PolicyAdminService.ListAuditEntries",

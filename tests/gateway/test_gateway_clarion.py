@@ -413,9 +413,21 @@ CALLS: dict[str, Call] = {
         "PATCH", "/v1/apps/{app}/categories/promo", {"displayName": "Deals"}
     ),
     "PolicyAdminService_DeleteCategory": Call("DELETE", "/v1/apps/{app}/categories/promo"),
-    "PolicyAdminService_GetAppPolicy": Call("GET", "/v1/apps/{app}/policy"),
+    "PolicyAdminService_GetAppPolicy": Call(
+        "GET",
+        "/v1/apps/{app}/policy",
+        expect={
+            "policy.name": "apps/{app}/policy",
+            "policy.quietHoursMode": "QUIET_HOURS_MODE_DEFER",
+            "policy.privacyMode": "PRIVACY_MODE_OFF",
+        },
+    ),
     "PolicyAdminService_UpdateAppPolicy": Call(
-        "PATCH", "/v1/apps/{app}/policy", {"dailyQuota": "1000"}
+        "PATCH",
+        "/v1/apps/{app}/policy",
+        {"dailyQuota": "1000"},
+        {"policy.name": "apps/{app}/policy", "policy.dailyQuota": "1000"},
+        then=read("/v1/apps/{app}/policy", {"policy.dailyQuota": "1000"}),
     ),
     "PolicyAdminService_GetStats": Call(
         "GET", "/v1/apps/{app}/stats?startTime=2024-05-01T00:00:00Z"
@@ -962,6 +974,43 @@ async def test_registering_on_a_disabled_app_is_400_failed_precondition(
         body = await response.json()
     assert body["code"] == grpc.StatusCode.FAILED_PRECONDITION.value[0]
     assert reason(body) == "APP_DISABLED"
+
+
+async def test_sending_on_a_disabled_app_is_400_failed_precondition(
+    http: aiohttp.ClientSession, api: Api, admin: dict[str, str]
+) -> None:
+    world = await make_world(api)
+    async with http.patch(
+        f"/v1/apps/{world.app}", json={"disabled": True}, headers=admin
+    ) as response:
+        assert response.status == 200
+    send = {"target": {"userId": "u-1"}, "notification": NOTE}
+    async with http.post(f"/v1/apps/{world.app}/sends:send", json=send, headers=admin) as response:
+        assert response.status == 400
+        assert reason(await response.json()) == "APP_DISABLED"
+
+
+async def test_the_daily_quota_is_429_with_retry_after_until_midnight_utc(
+    http: aiohttp.ClientSession, api: Api, admin: dict[str, str]
+) -> None:
+    world = await make_world(api)  # one device, of user u-1
+    async with http.patch(
+        f"/v1/apps/{world.app}/policy", json={"dailyQuota": "1"}, headers=admin
+    ) as response:
+        assert response.status == 200
+    send = {"target": {"userId": "u-1"}, "notification": NOTE}
+    path = f"/v1/apps/{world.app}/sends:send"
+    async with http.post(path, json=send, headers=admin) as response:
+        assert response.status == 200
+    async with http.post(path, json=send, headers=admin) as response:
+        assert response.status == 429
+        body = await response.json()
+        retry_after = int(response.headers["Retry-After"])
+    assert reason(body) == "DAILY_QUOTA_EXCEEDED"
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    assert 0 < retry_after <= (midnight - now).total_seconds() + 1
+    assert retry_after >= (midnight - now).total_seconds() - 60
 
 
 async def test_a_known_path_with_another_method_is_405_with_allow(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final, NoReturn
 
+from clarion.api.app_policy import apply_policy_update, policy_message
 from clarion.api.auth import Authenticator
 from clarion.api.errors import Ctx, rpc
 from clarion.api.times import dt, ts
@@ -18,6 +19,7 @@ from clarion.domain.paging import PageRequest
 from clarion.store.api_keys import ApiKeyRecord, ApiKeyStore
 from clarion.store.apps import AppRecord, AppStore
 from clarion.store.clock import utcnow
+from clarion.store.policy import PolicyStore
 from clarion.v1 import api_key_pb2, app_pb2
 from clarion.v1 import policy_admin_service_pb2 as pb
 from clarion.v1 import policy_admin_service_pb2_grpc as pb_grpc
@@ -44,6 +46,7 @@ def app_message(app: AppRecord) -> app_pb2.App:
         create_time=ts(app.created_at),
         update_time=ts(app.updated_at),
         device_count=app.device_count,
+        notifications_today=app.notifications_today,
     )
 
 
@@ -77,10 +80,13 @@ def _key_owner(parent: str) -> str | None:
 class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
     """The PolicyAdminService handlers."""
 
-    def __init__(self, auth: Authenticator, apps: AppStore, keys: ApiKeyStore) -> None:
+    def __init__(
+        self, auth: Authenticator, apps: AppStore, keys: ApiKeyStore, policies: PolicyStore
+    ) -> None:
         self._auth = auth
         self._apps = apps
         self._keys = keys
+        self._policies = policies
 
     async def _caller(self, context: Ctx, app_id: str | None, *scopes: Scope) -> Principal:
         principal = await self._auth.principal(context)
@@ -238,14 +244,21 @@ class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
     async def GetAppPolicy(
         self, request: pb.GetAppPolicyRequest, context: Ctx
     ) -> pb.GetAppPolicyResponse:
-        await self._later(context, _policy_app(request.name, "name"), "GetAppPolicy")
+        app_id = _policy_app(request.name, "name")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        policy = await self._policies.get(app_id)
+        return pb.GetAppPolicyResponse(policy=policy_message(app_id, policy))
 
     @rpc
     async def UpdateAppPolicy(
         self, request: pb.UpdateAppPolicyRequest, context: Ctx
     ) -> pb.UpdateAppPolicyResponse:
         app_id = _policy_app(request.policy.name, "policy.name")
-        await self._later(context, app_id, "UpdateAppPolicy")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        current = await self._policies.get(app_id)
+        changed = apply_policy_update(current, request.policy, list(request.update_mask.paths))
+        stored = await self._policies.put(app_id, changed)
+        return pb.UpdateAppPolicyResponse(policy=policy_message(app_id, stored))
 
     @rpc
     async def GetStats(self, request: pb.GetStatsRequest, context: Ctx) -> pb.GetStatsResponse:

@@ -33,9 +33,10 @@ from clarion.domain.deliveries import (
 from clarion.domain.devices import DeviceStatus
 from clarion.domain.errors import FailedPrecondition, NotFound
 from clarion.store import receipts as log
-from clarion.store.apps import require_app
+from clarion.store.apps import require_app, require_enabled_app
 from clarion.store.clock import utcnow
 from clarion.store.ids import new_id
+from clarion.store.policy import charge_quota
 from clarion.store.schema import (
     UtcDateTime,
     as_record,
@@ -195,7 +196,7 @@ class SendStore:
         due = new.send_at if scheduled and new.send_at is not None else now
         send_id = new_id()
         async with self._engine.begin() as conn:
-            await require_app(conn, new.app_id)
+            await require_enabled_app(conn, new.app_id, "sends")
             await self._require_devices(conn, new)
             await conn.execute(
                 insert(sends).values(
@@ -215,6 +216,8 @@ class SendStore:
             # rowcount of INSERT ... SELECT is not reliable across drivers (psycopg through
             # SQLAlchemy's async adapter reports -1): count what the send now holds, once.
             counts = (await _counts(conn, [send_id]))[send_id]
+            # Over the daily quota this raises and the whole send rolls back.
+            await charge_quota(conn, new.app_id, counts.total - counts.suppressed, now)
             last_cursor = await log.append_for_send(conn, new.app_id, send_id, counts.total)
             if not counts.pending:
                 await mark_complete(conn, [send_id], now)
