@@ -23,6 +23,7 @@ from clarion.api.policy_admin import PolicyAdmin
 from clarion.api.push_sender import PushSender, SendLimits
 from clarion.config import Settings
 from clarion.dispatch.dispatcher import Dispatcher, DispatchSettings
+from clarion.dispatch.policy import PolicyStage
 from clarion.domain.access import Scope
 from clarion.domain.device_rules import Provider
 from clarion.metrics import (
@@ -40,11 +41,12 @@ from clarion.providers.webpush import WebPushProvider
 from clarion.secrets import Envelope, MasterKeyRing, TokenCipher
 from clarion.store.api_keys import ApiKeyStore
 from clarion.store.apps import AppStore
+from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.credentials import CredentialStore
 from clarion.store.devices import DeviceStore
 from clarion.store.engine import create_engine, is_sqlite, migrate
-from clarion.store.policy import PolicyStore
+from clarion.store.policy import PolicyReader, PolicyStore
 from clarion.store.queue import DeliveryQueue
 from clarion.store.receipts import ReceiptLog
 from clarion.store.sends import SendStore
@@ -184,6 +186,7 @@ class Clarion:
             TokenCipher(ring),
             providers,
             stores.signals,
+            PolicyStage(PolicyReader(self._engine)),
             DispatchSettings(
                 workers=s.dispatch_workers,
                 batch_size=s.dispatch_batch_size,
@@ -251,12 +254,20 @@ class Clarion:
                 stores.receipts,
                 stores.apps,
                 stores.signals,
+                CategoryStore(self._engine),
                 SendLimits(s.max_bulk_recipients, s.max_batch_items),
             ),
             server,
         )
         policy_admin_service_pb2_grpc.add_PolicyAdminServiceServicer_to_server(
-            PolicyAdmin(auth, stores.apps, stores.keys, PolicyStore(self._engine)), server
+            PolicyAdmin(
+                auth,
+                stores.apps,
+                stores.keys,
+                PolicyStore(self._engine),
+                CategoryStore(self._engine),
+            ),
+            server,
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         reflection.enable_server_reflection(

@@ -24,10 +24,6 @@ _BY_OPERATION = {route.operation_id: route for route in ROUTES.routes}
 #: its REST test must show it working.
 UNIMPLEMENTED: frozenset[str] = frozenset(
     {
-        "PolicyAdminService.CreateCategory",
-        "PolicyAdminService.ListCategories",
-        "PolicyAdminService.UpdateCategory",
-        "PolicyAdminService.DeleteCategory",
         "PolicyAdminService.GetStats",
         "PolicyAdminService.GetDeliveryHealth",
         "PolicyAdminService.ListAuditEntries",

@@ -1,4 +1,4 @@
-"""PolicyAdminService: apps and API keys now; categories, policy, stats and audit later.
+"""PolicyAdminService: apps, API keys, categories and the app policy; stats and audit later.
 
 The RPCs of later issues authenticate and check scopes like the rest (so tenancy holds for
 the whole contract from day one), then answer UNIMPLEMENTED.
@@ -10,6 +10,7 @@ from typing import Final, NoReturn
 
 from clarion.api.app_policy import apply_policy_update, policy_message
 from clarion.api.auth import Authenticator
+from clarion.api.categories import apply_category_update, category_from_proto, category_message
 from clarion.api.errors import Ctx, rpc
 from clarion.api.times import dt, ts
 from clarion.domain import names
@@ -18,6 +19,7 @@ from clarion.domain.errors import InvalidArgument, PermissionDenied, Unimplement
 from clarion.domain.paging import PageRequest
 from clarion.store.api_keys import ApiKeyRecord, ApiKeyStore
 from clarion.store.apps import AppRecord, AppStore
+from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.policy import PolicyStore
 from clarion.v1 import api_key_pb2, app_pb2
@@ -81,12 +83,18 @@ class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
     """The PolicyAdminService handlers."""
 
     def __init__(
-        self, auth: Authenticator, apps: AppStore, keys: ApiKeyStore, policies: PolicyStore
+        self,
+        auth: Authenticator,
+        apps: AppStore,
+        keys: ApiKeyStore,
+        policies: PolicyStore,
+        categories: CategoryStore,
     ) -> None:
         self._auth = auth
         self._apps = apps
         self._keys = keys
         self._policies = policies
+        self._categories = categories
 
     async def _caller(self, context: Ctx, app_id: str | None, *scopes: Scope) -> Principal:
         principal = await self._auth.principal(context)
@@ -214,31 +222,50 @@ class PolicyAdmin(pb_grpc.PolicyAdminServiceServicer):
         await self._caller(context, app_id, Scope.APP_MANAGE)
         raise Unimplemented(f"{what} is not implemented yet (delivery policy issue)")
 
+    # --- categories -------------------------------------------------------------------------
+
     @rpc
     async def CreateCategory(
         self, request: pb.CreateCategoryRequest, context: Ctx
     ) -> pb.CreateCategoryResponse:
-        await self._later(context, names.app_id_of(request.parent), "CreateCategory")
+        app_id = names.app_id_of(request.parent, field="parent")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        category = category_from_proto(request.category_id, request.category)
+        record = await self._categories.create(app_id, category)
+        return pb.CreateCategoryResponse(category=category_message(app_id, record))
 
     @rpc
     async def ListCategories(
         self, request: pb.ListCategoriesRequest, context: Ctx
     ) -> pb.ListCategoriesResponse:
-        await self._later(context, names.app_id_of(request.parent), "ListCategories")
+        app_id = names.app_id_of(request.parent, field="parent")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        found = await self._categories.list(app_id)
+        return pb.ListCategoriesResponse(categories=[category_message(app_id, r) for r in found])
 
     @rpc
     async def UpdateCategory(
         self, request: pb.UpdateCategoryRequest, context: Ctx
     ) -> pb.UpdateCategoryResponse:
-        app_id, _ = names.child_of(request.category.name, "categories", field="category.name")
-        await self._later(context, app_id, "UpdateCategory")
+        app_id, key = names.child_of(request.category.name, "categories", field="category.name")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        current = await self._categories.get(app_id, key)
+        changed = apply_category_update(
+            current.category, request.category, list(request.update_mask.paths)
+        )
+        record = await self._categories.put(app_id, changed)
+        return pb.UpdateCategoryResponse(category=category_message(app_id, record))
 
     @rpc
     async def DeleteCategory(
         self, request: pb.DeleteCategoryRequest, context: Ctx
     ) -> pb.DeleteCategoryResponse:
-        app_id, _ = names.child_of(request.name, "categories")
-        await self._later(context, app_id, "DeleteCategory")
+        app_id, key = names.child_of(request.name, "categories")
+        await self._caller(context, app_id, Scope.APP_MANAGE)
+        await self._categories.delete(app_id, key)
+        return pb.DeleteCategoryResponse()
+
+    # --- the app's policy ---------------------------------------------------------------------
 
     @rpc
     async def GetAppPolicy(

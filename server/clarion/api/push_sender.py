@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Final
 
@@ -15,6 +15,7 @@ from clarion.api.notifications import notification_from_proto, notification_to_p
 from clarion.api.times import dt, ts
 from clarion.domain import device_rules, names
 from clarion.domain.access import Scope
+from clarion.domain.categories import apply_category
 from clarion.domain.content import DEFAULT_TTL
 from clarion.domain.deliveries import (
     Delivery,
@@ -33,6 +34,7 @@ from clarion.domain.notifications import (
 )
 from clarion.domain.paging import PageRequest
 from clarion.store.apps import AppStore
+from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.receipts import ReceiptLog
 from clarion.store.sends import NewSend, SendFilter, SendStore
@@ -285,6 +287,7 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
         receipts: ReceiptLog,
         apps: AppStore,
         signals: Signals,
+        categories: CategoryStore,
         limits: SendLimits | None = None,
     ) -> None:
         self._auth = auth
@@ -292,13 +295,27 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
         self._receipts = receipts
         self._apps = apps
         self._signals = signals
+        self._categories = categories
         self._limits = limits or SendLimits()
 
     async def _accept(self, new: NewSend) -> tuple[Send, bool]:
+        new = await self._with_category(new)
         send, deduplicated = await self._sends.create(new)
         if not deduplicated:
             metrics.SENDS.labels(new.app_id, str(new.target_kind)).inc()
         return send, deduplicated
+
+    async def _with_category(self, new: NewSend) -> NewSend:
+        """The send with its category's defaults filled in where it left them unset (the
+        send's own values win). A category the app has not defined adds nothing: its key
+        still travels to the device, and preferences for it still apply."""
+        key = new.notification.get("category")
+        category = await self._categories.find(new.app_id, key) if key else None
+        if category is None:
+            return new
+        notification = apply_category(notification_from_json(new.notification), category)
+        ttl = notification.ttl if notification.ttl is not None else DEFAULT_TTL
+        return replace(new, notification=notification_to_json(notification), ttl=ttl)
 
     @rpc
     async def Send(self, request: pb.SendRequest, context: Ctx) -> pb.SendResponse:

@@ -1,4 +1,5 @@
-"""App policies and the counters that enforce them: the daily quota and registration rate.
+"""App policies and the counters that enforce them: the daily quota, registration rate and
+what the dispatcher's per-delivery policy reads (`PolicyReader`).
 
 The policy row is optional: an app that never changed its policy has the defaults
 (`AppPolicy()`). The counters are charged inside the caller's transaction (the send's, the
@@ -18,20 +19,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clarion.domain.app_policy import AppPolicy, check_registration_rate
+from clarion.domain.categories import Category
 from clarion.domain.device_rules import QuietHours
+from clarion.domain.devices import DeviceStatus
 from clarion.domain.frequency import HOUR, FrequencyCaps
 from clarion.domain.privacy import PrivacyMode
 from clarion.domain.quiet_hours import QuietHoursMode
 from clarion.domain.quota import quota_day
 from clarion.store.apps import require_app
+from clarion.store.categories import load_categories
 from clarion.store.clock import utcnow
 from clarion.store.ids import new_id
-from clarion.store.schema import app_policies, daily_counts, registrations
+from clarion.store.schema import (
+    app_policies,
+    apps,
+    daily_counts,
+    devices,
+    frequency_events,
+    registrations,
+)
 
 
 def _seconds(value: timedelta | None) -> int | None:
@@ -179,3 +190,137 @@ class PolicyStore:
             if changed.rowcount == 0:
                 await conn.execute(insert(app_policies).values(app_id=app_id, **values))
             return await load_policy(conn, app_id)
+
+
+# --- what the dispatcher's policy stage reads, per batch ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What the per-delivery rules need of a device."""
+
+    status: DeviceStatus
+    preferences: dict[str, bool]
+    quiet_hours: QuietHours | None
+    time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInputs:
+    """Everything one batch's decisions read, loaded in a handful of queries."""
+
+    disabled_apps: frozenset[str]
+    policies: dict[str, AppPolicy]
+    categories: dict[tuple[str, str], Category]
+    recipients: dict[str, Recipient]
+    # (app, user) -> {send id: instant} of the user's deliveries the policy let through.
+    sent: dict[tuple[str, str], dict[str, datetime]]
+
+
+@dataclass(frozen=True, slots=True)
+class FrequencyEvent:
+    """A delivery the policy let through, at the instant it goes out."""
+
+    app_id: str
+    user_id: str
+    send_id: str
+    device_id: str
+    at: datetime
+
+
+class PolicyReader:
+    """Batch reads for the dispatcher's policy stage, and the frequency caps' memory."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def inputs(
+        self,
+        app_ids: set[str],
+        device_ids: set[str],
+        category_keys: set[tuple[str, str]],
+        users: set[tuple[str, str]],
+        since: datetime,
+    ) -> PolicyInputs:
+        """Apps' state and policies, the named categories, the devices' preferences and
+        quiet hours, and the users' deliveries since `since` (only for apps with caps)."""
+        dv = devices.c
+        async with self._engine.connect() as conn:
+            disabled = {
+                r.id
+                for r in await conn.execute(
+                    select(apps.c.id).where(apps.c.id.in_(sorted(app_ids)), apps.c.disabled)
+                )
+            }
+            policies = await load_policies(conn, app_ids)
+            found = await load_categories(conn, category_keys)
+            rows = await conn.execute(
+                select(
+                    dv.id,
+                    dv.status,
+                    dv.category_preferences,
+                    dv.quiet_start_minute,
+                    dv.quiet_end_minute,
+                    dv.time_zone,
+                ).where(dv.id.in_(sorted(device_ids)))
+            )
+            recipients = {
+                r.id: Recipient(
+                    status=DeviceStatus(r.status),
+                    preferences=dict(r.category_preferences or {}),
+                    quiet_hours=(
+                        QuietHours(r.quiet_start_minute, r.quiet_end_minute)
+                        if r.quiet_start_minute is not None and r.quiet_end_minute is not None
+                        else None
+                    ),
+                    time_zone=r.time_zone,
+                )
+                for r in rows
+            }
+            capped = sorted(u for u in users if policies[u[0]].caps != FrequencyCaps())
+            sent: dict[tuple[str, str], dict[str, datetime]] = {}
+            if capped:
+                f = frequency_events.c
+                events = await conn.execute(
+                    select(f.app_id, f.user_id, f.send_id, f.at).where(
+                        tuple_(f.app_id, f.user_id).in_(capped), f.at > since
+                    )
+                )
+                for e in events:
+                    sent.setdefault((e.app_id, e.user_id), {})[e.send_id] = e.at
+        return PolicyInputs(frozenset(disabled), policies, found, recipients, sent)
+
+    async def record(self, events: list[FrequencyEvent], older_than: datetime) -> None:
+        """Remember deliveries for the caps (a delivery seen again keeps one row, at its
+        latest instant), and forget these users' events older than `older_than`."""
+        if not events:
+            return
+        f = frequency_events.c
+        rows = [
+            {
+                "send_id": e.send_id,
+                "device_id": e.device_id,
+                "app_id": e.app_id,
+                "user_id": e.user_id,
+                "at": e.at,
+            }
+            for e in events
+        ]
+        async with self._engine.begin() as conn:
+            upsert = (
+                postgresql.insert(frequency_events)
+                if conn.dialect.name == "postgresql"
+                else sqlite.insert(frequency_events)
+            )
+            await conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=[f.send_id, f.device_id], set_={"at": upsert.excluded.at}
+                ),
+                rows,
+            )
+            users = sorted({(e.app_id, e.user_id) for e in events})
+            await conn.execute(
+                delete(frequency_events).where(
+                    tuple_(f.app_id, f.user_id).in_(users), f.at <= older_than
+                )
+            )
