@@ -41,6 +41,7 @@ from clarion.providers.webpush import WebPushProvider
 from clarion.secrets import Envelope, MasterKeyRing, TokenCipher
 from clarion.store.api_keys import ApiKeyStore
 from clarion.store.apps import AppStore
+from clarion.store.audit import AuditLog
 from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.credentials import CredentialStore
@@ -51,6 +52,7 @@ from clarion.store.queue import DeliveryQueue
 from clarion.store.receipts import ReceiptLog
 from clarion.store.sends import SendStore
 from clarion.store.signals import Signals
+from clarion.store.stats import StatsStore
 from clarion.v1 import (
     credentials_service_pb2,
     credentials_service_pb2_grpc,
@@ -234,6 +236,7 @@ class Clarion:
     async def _start_api(self, stores: Stores, ring: MasterKeyRing) -> None:
         s = self.settings
         auth = Authenticator(stores.keys, cache_seconds=s.auth_cache_seconds)
+        audit = AuditLog(self._engine)
 
         server = grpc.aio.server(
             options=[
@@ -242,10 +245,10 @@ class Clarion:
             ]
         )
         device_registry_service_pb2_grpc.add_DeviceRegistryServiceServicer_to_server(
-            DeviceRegistry(auth, stores.devices, TokenCipher(ring)), server
+            DeviceRegistry(auth, stores.devices, TokenCipher(ring), audit), server
         )
         credentials_service_pb2_grpc.add_CredentialsServiceServicer_to_server(
-            Credentials(auth, stores.credentials, Envelope(ring)), server
+            Credentials(auth, stores.credentials, Envelope(ring), audit), server
         )
         push_sender_service_pb2_grpc.add_PushSenderServiceServicer_to_server(
             PushSender(
@@ -255,6 +258,7 @@ class Clarion:
                 stores.apps,
                 stores.signals,
                 CategoryStore(self._engine),
+                audit,
                 SendLimits(s.max_bulk_recipients, s.max_batch_items),
             ),
             server,
@@ -266,6 +270,8 @@ class Clarion:
                 stores.keys,
                 PolicyStore(self._engine),
                 CategoryStore(self._engine),
+                audit,
+                StatsStore(self._engine),
             ),
             server,
         )

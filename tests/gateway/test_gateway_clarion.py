@@ -459,11 +459,23 @@ CALLS: dict[str, Call] = {
         then=read("/v1/apps/{app}/policy", {"policy.dailyQuota": "1000"}),
     ),
     "PolicyAdminService_GetStats": Call(
-        "GET", "/v1/apps/{app}/stats?startTime=2024-05-01T00:00:00Z"
+        "GET",
+        "/v1/apps/{app}/stats?startTime=2024-05-01T00:00:00Z&endTime=2024-05-02T00:00:00Z",
+        expect={"byStatus": [], "topUsers": []},
     ),
-    "PolicyAdminService_GetDeliveryHealth": Call("GET", "/v1/apps/{app}/deliveryHealth"),
+    "PolicyAdminService_GetDeliveryHealth": Call(
+        "GET",
+        "/v1/apps/{app}/deliveryHealth",
+        expect={"queueDepth": "0", "topFailures": [], "recentFailures": []},
+    ),
     "PolicyAdminService_ListAuditEntries": Call(
-        "GET", "/v1/apps/{app}/auditEntries?actionPrefix=device."
+        "GET",
+        "/v1/apps/{app}/auditEntries?actionPrefix=device.",
+        expect={
+            "entries.0.action": "device.register",
+            "entries.0.resource": "apps/{app}/devices/{device}",
+            "entries.1": ABSENT,
+        },
     ),
     # PushSenderService
     "PushSenderService_Send": Call(

@@ -34,6 +34,7 @@ from clarion.domain.notifications import (
 )
 from clarion.domain.paging import PageRequest
 from clarion.store.apps import AppStore
+from clarion.store.audit import AuditEntry, AuditLog
 from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.receipts import ReceiptLog
@@ -288,8 +289,10 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
         apps: AppStore,
         signals: Signals,
         categories: CategoryStore,
+        audit: AuditLog,
         limits: SendLimits | None = None,
     ) -> None:
+        self._audit = audit
         self._auth = auth
         self._sends = sends
         self._receipts = receipts
@@ -300,10 +303,29 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
 
     async def _accept(self, new: NewSend) -> tuple[Send, bool]:
         new = await self._with_category(new)
-        send, deduplicated = await self._sends.create(new)
+        try:
+            send, deduplicated = await self._sends.create(new)
+        except ClarionError as exc:
+            await self._refused(new, exc)
+            raise
         if not deduplicated:
             metrics.SENDS.labels(new.app_id, str(new.target_kind)).inc()
         return send, deduplicated
+
+    async def _refused(self, new: NewSend, exc: ClarionError) -> None:
+        """Audit a send the store refused (disabled app, quota, unknown device); an accepted
+        one is audited inside its own transaction (store/sends.py)."""
+        if exc.reason == "APP_NOT_FOUND":
+            return  # nothing to attach an entry to
+        await self._audit.record(
+            AuditEntry(
+                new.app_id,
+                new.creator,
+                "push.attempt",
+                f"apps/{new.app_id}",
+                {"outcome": exc.reason, "target": str(new.target_kind)},
+            )
+        )
 
     async def _with_category(self, new: NewSend) -> NewSend:
         """The send with its category's defaults filled in where it left them unset (the

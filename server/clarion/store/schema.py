@@ -325,3 +325,17 @@ frequency_events = Table(
     PrimaryKeyConstraint("send_id", "device_id"),
     Index(None, "app_id", "user_id", "at"),
 )
+
+# Who did what, when: administrative changes and push attempts (never a secret or token).
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("time", UtcDateTime, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("resource", String(512), nullable=False),
+    Column("details", JSON, nullable=False, default=dict),
+    Index(None, "app_id", "id"),
+)

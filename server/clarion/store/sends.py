@@ -32,6 +32,7 @@ from clarion.domain.deliveries import (
 )
 from clarion.domain.devices import DeviceStatus
 from clarion.domain.errors import FailedPrecondition, NotFound
+from clarion.store import audit
 from clarion.store import receipts as log
 from clarion.store.apps import require_app, require_enabled_app
 from clarion.store.clock import utcnow
@@ -144,6 +145,21 @@ def _named_devices(new: NewSend) -> tuple[Any, Any] | None:
     return None
 
 
+def _attempt(new: NewSend, send_id: str, counts: DeliveryCounts) -> audit.AuditEntry:
+    """The audit entry of an accepted send (who, which send, how many deliveries)."""
+    return audit.AuditEntry(
+        app_id=new.app_id,
+        actor=new.creator,
+        action="push.attempt",
+        resource=f"apps/{new.app_id}/sends/{send_id}",
+        details={
+            "outcome": "accepted",
+            "target": str(new.target_kind),
+            "deliveries": str(counts.total),
+        },
+    )
+
+
 class SendStore:
     """Sends, their deliveries, and engagement."""
 
@@ -218,6 +234,7 @@ class SendStore:
             counts = (await _counts(conn, [send_id]))[send_id]
             # Over the daily quota this raises and the whole send rolls back.
             await charge_quota(conn, new.app_id, counts.total - counts.suppressed, now)
+            await audit.record_in(conn, _attempt(new, send_id, counts), now)
             last_cursor = await log.append_for_send(conn, new.app_id, send_id, counts.total)
             if not counts.pending:
                 await mark_complete(conn, [send_id], now)

@@ -1,5 +1,5 @@
 """Delivery policy: app policies, the daily quota counter, registration rate, categories,
-frequency-cap events.
+frequency-cap events, the audit log.
 
 Revision ID: 0004
 Revises: 0002
@@ -99,9 +99,26 @@ def upgrade() -> None:
         ["app_id", "user_id", "at"],
         unique=False,
     )
+    op.create_table(
+        "audit_entries",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("app_id", sa.String(length=63), nullable=False),
+        sa.Column("time", sa.DateTime(), nullable=False),
+        sa.Column("actor", sa.String(length=128), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("resource", sa.String(length=512), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        _app_fk("audit_entries"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
+    )
+    op.create_index(
+        op.f("ix_audit_entries_app_id_id"), "audit_entries", ["app_id", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_audit_entries_app_id_id"), table_name="audit_entries")
+    op.drop_table("audit_entries")
     op.drop_index(op.f("ix_frequency_events_app_id_user_id_at"), table_name="frequency_events")
     op.drop_table("frequency_events")
     op.drop_table("categories")
