@@ -24,6 +24,7 @@ from clarion.api.push_sender import PushSender, SendLimits
 from clarion.config import Settings
 from clarion.dispatch.dispatcher import Dispatcher, DispatchSettings
 from clarion.dispatch.policy import PolicyStage
+from clarion.dispatch.retention import RetentionJob
 from clarion.domain.access import Scope
 from clarion.domain.device_rules import Provider
 from clarion.metrics import (
@@ -50,6 +51,7 @@ from clarion.store.engine import create_engine, is_sqlite, migrate
 from clarion.store.policy import PolicyReader, PolicyStore
 from clarion.store.queue import DeliveryQueue
 from clarion.store.receipts import ReceiptLog
+from clarion.store.retention import RetentionStore
 from clarion.store.sends import SendStore
 from clarion.store.signals import Signals
 from clarion.store.stats import StatsStore
@@ -121,6 +123,7 @@ class Clarion:
         self.http_port = 0
         self.metrics_port = 0
         self.dispatcher: Dispatcher | None = None
+        self.retention: RetentionJob | None = None
         self.transport: Transport | None = None
         self._server: grpc.aio.Server | None = None
         self._health = health.aio.HealthServicer()
@@ -198,8 +201,13 @@ class Clarion:
             ),
         )
         await dispatcher.start()
+        retention = self.retention = RetentionJob(
+            RetentionStore(self._engine), s.retention_interval_seconds
+        )
+        retention.start()
 
         async def stop_dispatching() -> None:
+            await retention.stop()
             await dispatcher.stop()
             await fcm.aclose()
             await transport.aclose()
