@@ -560,7 +560,8 @@ class ClarionServer:
         return self._proc.pid
 
     async def start(self) -> float:
-        """Start and wait until gRPC health says SERVING; returns the seconds it took."""
+        """Start and wait until gRPC health says SERVING (a dispatcher-only process: until
+        it has run a second without dying); returns the seconds it took."""
         started = time.perf_counter()
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
@@ -573,6 +574,10 @@ class ClarionServer:
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,  # a Ctrl-C reaches the benchmark, which stops it
             )
+        if self.env.get("CLARION_ROLE") == "dispatcher":
+            await asyncio.sleep(1.0)
+            if self._proc.returncode is None:
+                return time.perf_counter() - started
         async with grpc.aio.insecure_channel(self.address) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
             deadline = time.monotonic() + START_TIMEOUT
@@ -1308,10 +1313,28 @@ async def run_database(
                 setup_only=args.setup_only,
             )
 
-        server = new_server()
+        def split_server(role: str) -> ClarionServer:
+            env = dict(args.server_env)
+            env["CLARION_ROLE"] = role
+            return ClarionServer(
+                data_dir,
+                db,
+                upstream,
+                log_level=args.server_log_level,
+                extra_env=env,
+                setup_only=args.setup_only,
+            )
+
+        # --dispatchers N: the fan-out and latency phases run against an `--role api`
+        # process with N `--role dispatcher` processes beside it (the RSS phase does not).
+        server = split_server("api") if args.dispatchers else new_server()
         report.server_notes = server.notes
         report.server_start_s = await server.start()
         _log(f"{kind}: clarion serve pid {server.pid} on {server.address} ({server.log_file})")
+        dispatchers = [split_server("dispatcher") for _ in range(args.dispatchers)]
+        for dispatcher in dispatchers:
+            await dispatcher.start()
+            _log(f"{kind}: clarion serve --role dispatcher pid {dispatcher.pid}")
         fan_app = rss_app = None
         try:
             channel, admin = await _admin_api(server)
@@ -1394,6 +1417,8 @@ async def run_database(
                         )
                 report.server_hwm_after_phases_mb = server.memory().hwm_mb
         finally:
+            for dispatcher in dispatchers:
+                await dispatcher.stop()
             await server.stop()
         if rss_app is None:
             return
@@ -1721,6 +1746,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--stall-timeout", type=float, default=120.0, help="fail after s without progress"
+    )
+    p.add_argument(
+        "--dispatchers",
+        type=int,
+        default=0,
+        help="run the fan-out and latency phases on an --role api process with this many "
+        "--role dispatcher processes beside it (default 0: one --role all process)",
     )
     p.add_argument("--nginx-workers", type=int, default=1)
     p.add_argument("--server-log-level", default="warning")

@@ -198,6 +198,7 @@ class Clarion:
                 lease=timedelta(seconds=s.dispatch_lease_seconds),
                 max_attempts=s.dispatch_max_attempts,
                 poll_seconds=s.dispatch_poll_seconds,
+                linger_seconds=s.dispatch_linger_seconds,
             ),
         )
         await dispatcher.start()

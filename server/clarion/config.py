@@ -75,6 +75,7 @@ class Settings:
     dispatch_lease_seconds: float = 60.0
     dispatch_max_attempts: int = 8
     dispatch_poll_seconds: float = 1.0
+    dispatch_linger_seconds: float = 0.01
     # How often a dispatcher sweeps stale devices and old receipts (each app's retention).
     retention_interval_seconds: float = 86400.0
 
@@ -155,7 +156,7 @@ def _check(settings: Settings) -> Settings:
         host, _, port = getattr(settings, name).rpartition(":")
         if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise ConfigError(f"{name} must be host:port, not {getattr(settings, name)!r}")
-    for name in ("auth_cache_seconds", "shutdown_grace_seconds"):
+    for name in ("auth_cache_seconds", "shutdown_grace_seconds", "dispatch_linger_seconds"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"{name} must not be negative")
     for name in (

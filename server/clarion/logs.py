@@ -51,6 +51,9 @@ _RECORD_ATTRS: Final = frozenset(vars(_BLANK_RECORD)) | {
     "taskName",
     _RECORD_ATTR,
 }
+# Loggers whose `extra` only repeats their line: aiohttp's access log passes every part of
+# its format (remote address, request line, headers it names, sizes) as extras.
+_LINE_ONLY_LOGGERS: Final = frozenset({"aiohttp.access"})
 
 
 @contextmanager
@@ -96,6 +99,8 @@ def _fields(record: logging.LogRecord) -> dict[str, object]:
     # No filter ran (a handler set up elsewhere): the context of the formatting call is
     # the logging call's own for any handler that formats synchronously.
     fields = dict(_CONTEXT.get() if context is None else context)
+    if record.name in _LINE_ONLY_LOGGERS:
+        return fields
     for key, value in vars(record).items():
         if key not in _RECORD_ATTRS:
             fields[key] = value

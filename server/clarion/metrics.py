@@ -70,6 +70,12 @@ SENDS: Final = Counter(
     ["app", "kind"],
     registry=REGISTRY,
 )
+SEND_COMMITS: Final = Histogram(
+    "clarion_send_commit_size",
+    "Sends written per transaction (an app's concurrent Sends are group-committed)",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+    registry=REGISTRY,
+)
 DELIVERIES: Final = Counter(
     "clarion_deliveries",
     "Delivery status changes",

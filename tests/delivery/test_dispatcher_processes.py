@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -24,8 +25,13 @@ import grpc
 import pytest
 import sqlalchemy as sa
 
+from clarion.api.times import ts
 from clarion.app import Clarion
 from clarion.config import Settings
+from clarion.domain.deliveries import DeliveryStatus, Transition
+from clarion.store.engine import create_engine
+from clarion.store.queue import Claimed, DeliveryQueue, Settled
+from clarion.store.signals import Signals
 from clarion.v1 import (
     device_pb2,
     device_registry_service_pb2,
@@ -252,3 +258,41 @@ async def test_two_dispatchers_share_the_work_without_sending_twice(
     assert set(delivered.values()) == {1}, "a notification went out twice"
     assert by_a + by_b == count
     assert by_a > 0 and by_b > 0, f"one dispatcher did all the work ({by_a} / {by_b})"
+
+
+async def test_results_are_written_only_under_the_lease_that_holds_them(
+    api: Api, fakes: ProviderFakes, server: Server
+) -> None:
+    """A dispatcher that stalled past its lease must not overwrite the newer claim's work.
+
+    The send is scheduled a day ahead so the server's own dispatcher leaves it alone; two
+    claims are made at that future time, the second after the first lease has run out."""
+    app = await push_app(api, fakes)
+    devices = [
+        await app.register(provider_pb2.PROVIDER_APNS, token=apns_token(), user_id="u")
+        for _ in range(3)
+    ]
+    due = datetime.now(UTC) + timedelta(days=1)
+    send = await app.send(send_pb2.Target(user_id="u"), note(), send_time=ts(due))
+    engine = create_engine(server.database_url)
+    queue = DeliveryQueue(engine, Signals(engine))
+    lease = timedelta(seconds=60)
+    try:
+        stalled, first = await queue.claim(10, lease, due)
+        taken_over, second = await queue.claim(10, lease, due + 2 * lease)
+        assert len(first) == len(second) == 3
+        assert {c.attempt for c in second} == {2}
+
+        def results(claimed: list[Claimed], status: DeliveryStatus) -> list[Settled]:
+            return [Settled(c, Transition(status, "", "code")) for c in claimed]
+
+        late = due + 3 * lease
+        assert await queue.settle(stalled, results(first, DeliveryStatus.FAILED), late) == 0
+        assert await queue.settle(taken_over, results(second, DeliveryStatus.SENT), late) == 3
+        assert await queue.settle(taken_over, results(second, DeliveryStatus.FAILED), late) == 0
+    finally:
+        await engine.dispose()
+
+    delivered = await app.deliveries(send.name)
+    assert sorted(d.device for d in delivered) == sorted(d.name for d in devices)
+    assert {(d.status, d.provider_code, d.attempts) for d in delivered} == {(SENT, "code", 2)}

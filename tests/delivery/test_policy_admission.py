@@ -7,6 +7,7 @@ devices, the app's counters) after each refusal.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -384,3 +385,22 @@ async def test_policy_of_an_unknown_app_is_not_found(api: Api) -> None:
         grpc.StatusCode.NOT_FOUND,
         "APP_NOT_FOUND",
     )
+
+
+async def test_concurrent_sends_never_overshoot_the_quota(api: Api, fakes: ProviderFakes) -> None:
+    push = await push_app(api, fakes)
+    device = await push.register(provider_pb2.PROVIDER_APNS)
+    await set_policy(push, daily_quota=3)
+    request = push_sender_service_pb2.SendRequest(
+        parent=push.parent, target=to_device(device), notification=note()
+    )
+    # Sent together, they are group-committed: a batch over the quota rolls back and each
+    # send is then admitted or refused on its own.
+    results = await asyncio.gather(
+        *(push.sender(push.sender.push.Send, request) for _ in range(8)), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, grpc.aio.AioRpcError)]
+    assert len(results) - len(refused) == 3
+    assert {r.code() for r in refused} == {grpc.StatusCode.RESOURCE_EXHAUSTED}
+    assert len(await sends_of(push)) == 3
+    assert (await get_app(push)).notifications_today == 3

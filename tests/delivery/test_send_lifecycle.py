@@ -23,7 +23,13 @@ from google.rpc import code_pb2
 from clarion.api.times import dt, ts
 from clarion.app import Clarion
 from clarion.config import Settings
+from clarion.domain.deliveries import TargetKind
+from clarion.domain.notifications import Notification, notification_to_json
+from clarion.metrics import REGISTRY
+from clarion.store.engine import create_engine
 from clarion.store.schema import deliveries, receipts, sends
+from clarion.store.sends import NewSend, SendStore
+from clarion.store.signals import Signals
 from clarion.v1 import (
     api_key_pb2,
     device_pb2,
@@ -42,6 +48,7 @@ from harness import (
     ProviderFakes,
     Server,
     Stubs,
+    decode_error,
     expect_error,
     postgres_url,
     private_schema,
@@ -121,6 +128,26 @@ def stored_rows(server: Server, app: PushApp) -> dict[str, int]:
             }
     finally:
         engine.dispose()
+
+
+def receipt_log(server: Server, app: PushApp) -> list[tuple[int, str, str]]:
+    """The app's receipt log as stored: (cursor, send id, status), in cursor order."""
+    r = receipts.c
+    engine = server.sync_engine()
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(r.cursor, r.send_id, r.status)
+                .where(r.app_id == app.app.id)
+                .order_by(r.cursor)
+            )
+            return [(int(c), s, status) for c, s, status in rows]
+    finally:
+        engine.dispose()
+
+
+def metrics_sample(name: str) -> float:
+    return REGISTRY.get_sample_value(name) or 0.0
 
 
 def from_now(delta: timedelta) -> Any:
@@ -321,6 +348,73 @@ async def test_an_unknown_device_or_install_is_not_found_and_nothing_is_written(
     )
 
     assert stored_rows(server, app) == before == {"sends": 0, "deliveries": 0, "receipts": 0}
+
+
+async def test_concurrent_sends_of_an_app_commit_together_and_a_bad_one_fails_alone(
+    api: Api, fakes: ProviderFakes, server: Server
+) -> None:
+    """An app's concurrent Sends are group-committed; a send naming an unknown device rolls
+    its batch back, is refused on its own, and every other send is still accepted once."""
+    app = await push_app(api, fakes)
+    registered = [(await apns_device(app))[0] for _ in range(40)]
+    sends_before = metrics_sample("clarion_send_commit_size_sum")
+    good = [send_call(app, send_request(app, target=to_device(d))) for d in registered]
+    bad = send_call(app, send_request(app, target=send_pb2.Target(device_id=UNKNOWN_ID)))
+
+    accepted = await asyncio.gather(*good[:20], bad, *good[20:], return_exceptions=True)
+    refused = accepted.pop(20)
+
+    assert isinstance(refused, grpc.aio.AioRpcError)
+    failure = decode_error(refused)
+    assert (failure.code, failure.reason) == (NOT_FOUND, "DEVICE_NOT_FOUND")
+    assert all(isinstance(r, pb.SendResponse) for r in accepted), accepted
+    assert sorted(r.send.counts.total for r in accepted) == [1] * 40
+    assert len({r.send.name for r in accepted}) == 40
+    assert metrics_sample("clarion_send_commit_size_sum") - sends_before == 40
+    # The log: one first receipt per accepted send, and cursors with no gap or repeat
+    # (the dispatcher may already have appended SENT receipts after them).
+    log = await asyncio.to_thread(receipt_log, server, app)
+    assert [cursor for cursor, _, _ in log] == list(range(1, len(log) + 1))
+    first = sorted(send for _, send, status in log if status == "queued")
+    assert first == sorted(send_id(r.send.name) for r in accepted)
+
+
+async def test_sends_queued_together_for_an_app_are_written_in_one_transaction(
+    api: Api, fakes: ProviderFakes, server: Server
+) -> None:
+    """Group commit, made deterministic: sends queued in one event-loop turn (as concurrent
+    Sends are) reach the app's writer together and share one commit."""
+    app = await push_app(api, fakes)
+    registered = [(await apns_device(app))[0] for _ in range(10)]
+    engine = create_engine(server.database_url)
+    store = SendStore(engine, Signals(engine))
+    commits_before = metrics_sample("clarion_send_commit_size_count")
+    sends_before = metrics_sample("clarion_send_commit_size_sum")
+    try:
+        written = await asyncio.gather(
+            *(
+                store.create(
+                    NewSend(
+                        app_id=app.app.id,
+                        target_kind=TargetKind.DEVICE,
+                        target=device_id(d),
+                        notification=notification_to_json(Notification(title="t", body="b")),
+                        ttl=timedelta(hours=1),
+                    )
+                )
+                for d in registered
+            )
+        )
+    finally:
+        await engine.dispose()
+
+    assert [(send.counts.total, deduplicated) for send, deduplicated in written] == [
+        (1, False)
+    ] * 10
+    assert metrics_sample("clarion_send_commit_size_count") - commits_before == 1
+    assert metrics_sample("clarion_send_commit_size_sum") - sends_before == 10
+    settled = [await app.settled(f"{app.parent}/sends/{send.id}") for send, _ in written]
+    assert [s.counts.sent for s in settled] == [1] * 10
 
 
 async def test_a_user_without_devices_gets_a_completed_send_with_no_deliveries(

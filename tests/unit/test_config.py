@@ -200,6 +200,7 @@ def test_bad_environment_values_are_errors_naming_the_setting(name: str, value: 
         ("auth_cache_seconds = nan", "auth_cache_seconds"),
         ("shutdown_grace_seconds = inf", "shutdown_grace_seconds"),
         ("auth_cache_seconds = false", "auth_cache_seconds"),
+        ("dispatch_linger_seconds = -0.5", "dispatch_linger_seconds"),
         ("data_dir = 5", "data_dir"),
         ('role = "both"', "role"),
         ("database_url = []", "database_url"),

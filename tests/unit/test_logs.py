@@ -148,6 +148,29 @@ def test_text_line_appends_key_value_pairs() -> None:
     assert match["pairs"] == r'app=app-1 send_id=s-1 note="two \"words\"" empty=""'
 
 
+@pytest.mark.parametrize("formatter", [JsonFormatter(), TextFormatter()], ids=["json", "text"])
+def test_the_access_log_keeps_its_line_and_drops_its_extras(formatter: logging.Formatter) -> None:
+    record = logging.makeLogRecord(
+        {
+            "name": "aiohttp.access",
+            "levelno": logging.INFO,
+            "levelname": "INFO",
+            "msg": "127.0.0.1 GET /healthz HTTP/1.1 200",
+            # What aiohttp's AccessLogger passes as `extra`.
+            "remote_address": "127.0.0.1",
+            "request_header": {"User-Agent": "curl"},
+        }
+    )
+    with log_context(app="app-1"):
+        ContextFilter().filter(record)
+    line = formatter.format(record)
+
+    assert "GET /healthz HTTP/1.1 200" in line
+    assert "app-1" in line
+    assert "remote_address" not in line
+    assert "User-Agent" not in line
+
+
 def test_text_line_without_fields_is_the_plain_line() -> None:
     with capture("text") as (log, buffer):
         log.warning("slow")

@@ -62,6 +62,7 @@ class DispatchSettings:
     lease: timedelta = timedelta(seconds=60)
     max_attempts: int = 8
     poll_seconds: float = 1.0
+    linger_seconds: float = 0.01
 
 
 @dataclass(slots=True)
@@ -129,8 +130,12 @@ class Dispatcher:
                 _log.exception("dispatch: a batch failed; its leases will expire and retry")
                 done = 0
                 await asyncio.sleep(self.settings.poll_seconds)
-            if done == 0 and not self._stopping.is_set():
+            if done < self.settings.batch_size and not self._stopping.is_set():
+                # The queue is drained for now: wait to be woken (or the poll interval),
+                # then linger so that what comes due in a trickle is claimed as one batch.
                 await self._signals.wait_queue(self.settings.poll_seconds)
+                if self.settings.linger_seconds and not self._stopping.is_set():
+                    await asyncio.sleep(self.settings.linger_seconds)
 
     async def run_once(self) -> int:
         """Claim one batch and see it through; returns how many deliveries it claimed."""

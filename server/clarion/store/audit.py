@@ -7,7 +7,7 @@ send's entry commits with the send); `AuditLog.record` in its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -46,19 +46,27 @@ class AuditFilter:
     end: datetime | None = None
 
 
+def _row(entry: AuditEntry, now: datetime) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "app_id": entry.app_id,
+        "time": now,
+        "actor": entry.actor[:128],
+        "action": entry.action[:64],
+        "resource": entry.resource[:512],
+        "details": {k: str(v)[:512] for k, v in entry.details.items()},
+    }
+
+
 async def record_in(conn: AsyncConnection, entry: AuditEntry, now: datetime) -> None:
     """Append `entry` within the caller's transaction."""
-    await conn.execute(
-        insert(audit_entries).values(
-            id=new_id(),
-            app_id=entry.app_id,
-            time=now,
-            actor=entry.actor[:128],
-            action=entry.action[:64],
-            resource=entry.resource[:512],
-            details={k: str(v)[:512] for k, v in entry.details.items()},
-        )
-    )
+    await record_many(conn, [entry], now)
+
+
+async def record_many(conn: AsyncConnection, entries: Sequence[AuditEntry], now: datetime) -> None:
+    """Append `entries` within the caller's transaction, in one statement."""
+    if entries:
+        await conn.execute(insert(audit_entries), [_row(e, now) for e in entries])
 
 
 def _like_prefix(prefix: str) -> str:

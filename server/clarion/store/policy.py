@@ -5,9 +5,10 @@ The policy row is optional: an app that never changed its policy has the default
 (`AppPolicy()`). The counters are charged inside the caller's transaction (the send's, the
 registration's), so a refusal rolls everything back and "nothing is written" holds:
 
-- `charge_quota` bumps the app's row for the UTC day with an upsert whose row lock orders
-  concurrent sends, then checks the new total; over the limit it raises and the send's
-  transaction (the counter bump included) is rolled back.
+- `admit_sends` (called once per group-committed batch of one app's sends) refuses a
+  disabled app, then bumps the app's row for the UTC day with an upsert whose row lock
+  orders concurrent writers, then checks the new total; over the limit it raises and the
+  sends' transaction (the counter bump included) is rolled back. It also audits the sends.
 - `charge_registration` counts the user's registrations of the last hour and records this
   one. Two registrations of one user racing may both pass at the limit (no row to lock):
   the limit is against churn, not a billing counter.
@@ -15,6 +16,7 @@ registration's), so a refusal rolls everything back and "nothing is written" hol
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,13 +27,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clarion.domain.app_policy import AppPolicy, check_registration_rate
 from clarion.domain.categories import Category
+from clarion.domain.deliveries import DeliveryCounts, TargetKind
 from clarion.domain.device_rules import QuietHours
 from clarion.domain.devices import DeviceStatus
+from clarion.domain.errors import FailedPrecondition, NotFound
 from clarion.domain.frequency import HOUR, FrequencyCaps
 from clarion.domain.privacy import PrivacyMode
 from clarion.domain.quiet_hours import QuietHoursMode
-from clarion.domain.quota import quota_day
+from clarion.domain.quota import DailyQuota, quota_day
 from clarion.store.apps import require_app
+from clarion.store.audit import AuditEntry, record_many
 from clarion.store.categories import load_categories
 from clarion.store.clock import utcnow
 from clarion.store.ids import new_id
@@ -121,12 +126,63 @@ async def notifications_today(conn: AsyncConnection, app_id: str, now: datetime)
     return int(value or 0)
 
 
-async def charge_quota(conn: AsyncConnection, app_id: str, count: int, now: datetime) -> None:
+async def admit_sends(
+    conn: AsyncConnection,
+    app_id: str,
+    accepted: Sequence[tuple[str, str, TargetKind, DeliveryCounts]],
+    now: datetime,
+) -> None:
+    """The policy's word on sends just written in the caller's transaction (one app's
+    group-committed batch): FAILED_PRECONDITION `APP_DISABLED` for a disabled app, then the
+    daily quota charged with every delivery not already suppressed (RESOURCE_EXHAUSTED
+    `DAILY_QUOTA_EXCEEDED` over it), then one `push.attempt` audit entry per send. A refusal
+    raises, and the caller's transaction must roll back: nothing of the sends remains.
+
+    `accepted` holds (send id, creator, target kind, counts) per send. Three statements per
+    batch, whatever its size.
+    """
+    row = (
+        await conn.execute(
+            select(apps.c.disabled, app_policies.c.daily_quota)
+            .select_from(apps.outerjoin(app_policies, app_policies.c.app_id == apps.c.id))
+            .where(apps.c.id == app_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"apps/{app_id}", reason="APP_NOT_FOUND")
+    if row.disabled:
+        raise FailedPrecondition(
+            f"apps/{app_id} is disabled: it accepts no sends", reason="APP_DISABLED"
+        )
+    count = sum(c.total - c.suppressed for _, _, _, c in accepted)
+    await _charge_quota(conn, app_id, count, DailyQuota.from_setting(row.daily_quota or 0), now)
+    await record_many(
+        conn,
+        [
+            AuditEntry(
+                app_id=app_id,
+                actor=creator,
+                action="push.attempt",
+                resource=f"apps/{app_id}/sends/{send_id}",
+                details={
+                    "outcome": "accepted",
+                    "target": str(kind),
+                    "deliveries": str(counts.total),
+                },
+            )
+            for send_id, creator, kind, counts in accepted
+        ],
+        now,
+    )
+
+
+async def _charge_quota(
+    conn: AsyncConnection, app_id: str, count: int, quota: DailyQuota, now: datetime
+) -> None:
     """Count `count` notifications against today's quota, or raise ResourceExhausted
     (`DAILY_QUOTA_EXCEEDED`); the caller's transaction must then roll back."""
     if count <= 0:
         return
-    policy = await load_policy(conn, app_id)
     day = quota_day(now)
     upsert = (
         postgresql.insert(daily_counts)
@@ -142,7 +198,7 @@ async def charge_quota(conn: AsyncConnection, app_id: str, count: int, now: date
         .returning(daily_counts.c.notifications)
     )
     total = int((await conn.execute(stmt)).scalar_one())
-    policy.quota.check(total - count, count, now)
+    quota.check(total - count, count, now)
 
 
 async def charge_registration(

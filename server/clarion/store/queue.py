@@ -6,26 +6,30 @@ statement without SKIP LOCKED is atomic there). Claimed deliveries become SENDIN
 the claim's lease id, and are due again at the end of the lease: if the dispatcher dies,
 they come due by themselves and another claim takes them. Results are written only for
 deliveries still holding the writer's lease, so a dispatcher that lost its lease (it
-stalled past the lease and another took over) cannot overwrite the newer attempt.
+stalled past the lease and another took over) cannot overwrite the newer attempt. On
+Postgres a batch's results are one UPDATE joined to the unnested result arrays, fenced
+by the lease in its WHERE clause; SQLite takes its write lock first, then updates each.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import bindparam, func, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import String, bindparam, column, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clarion.domain.deliveries import DeliveryStatus, Transition
 from clarion.domain.device_rules import Provider
 from clarion.domain.devices import DeviceStatus
 from clarion.store import receipts as log
 from clarion.store.ids import new_id
-from clarion.store.schema import credentials, deliveries, devices, sends
+from clarion.store.schema import UtcDateTime, credentials, deliveries, devices, sends
 from clarion.store.sends import mark_complete
 from clarion.store.signals import Signals
 
@@ -69,6 +73,106 @@ class QueueStats:
 
     due: int
     oldest_due_at: datetime | None
+
+
+def _result_values(s: Settled) -> dict[str, Any]:
+    t = s.transition
+    return {
+        "k_send": s.delivery.send_id,
+        "k_device": s.delivery.device_id,
+        "v_status": str(t.status),
+        "v_reason": t.reason,
+        "v_code": t.provider_code[:128],
+        "v_mid": t.provider_message_id[:256],
+        "v_due": t.due_at,
+    }
+
+
+_RESULT_COLUMNS: Final = (
+    ("k_send", String()),
+    ("k_device", String()),
+    ("v_status", String()),
+    ("v_reason", String()),
+    ("v_code", String()),
+    ("v_mid", String()),
+    ("v_due", UtcDateTime()),
+)
+
+
+@functools.cache
+def _settle_postgres() -> Any:
+    """One UPDATE for a whole batch: the results arrive as parallel arrays, unnested into
+    rows and joined on (send, device); only rows still under the lease are written."""
+    d = deliveries.c
+    v = (
+        func.unnest(*(bindparam(name, type_=postgresql.ARRAY(t)) for name, t in _RESULT_COLUMNS))
+        .table_valued(*(column(name, t) for name, t in _RESULT_COLUMNS))
+        .render_derived(name="v")
+    )
+    return (
+        update(deliveries)
+        .where(
+            d.send_id == v.c.k_send,
+            d.device_id == v.c.k_device,
+            d.lease == bindparam("held_by"),
+        )
+        .values(
+            status=v.c.v_status,
+            reason=v.c.v_reason,
+            provider_code=v.c.v_code,
+            provider_message_id=v.c.v_mid,
+            due_at=v.c.v_due,
+            lease=None,
+            updated_at=bindparam("now", type_=UtcDateTime()),
+        )
+        .returning(d.send_id, d.device_id)
+    )
+
+
+async def _write_results_postgres(
+    conn: AsyncConnection, lease_id: str, results: Sequence[Settled], now: datetime
+) -> list[Settled]:
+    """Write the results still under `lease_id` in one statement; returns those written."""
+    rows = [_result_values(s) for s in results]
+    params: dict[str, Any] = {name: [r[name] for r in rows] for name, _ in _RESULT_COLUMNS}
+    written = await conn.execute(_settle_postgres(), {**params, "held_by": lease_id, "now": now})
+    held = {(r.send_id, r.device_id) for r in written}
+    return [s for s in results if (s.delivery.send_id, s.delivery.device_id) in held]
+
+
+async def _write_results_portable(
+    conn: AsyncConnection, lease_id: str, results: Sequence[Settled], now: datetime
+) -> list[Settled]:
+    """Learn what `lease_id` still holds, then write those results (one UPDATE each).
+
+    SQLite must write first, so the transaction holds the write lock before it reads (a
+    deferred read-then-write fails at once if another process committed in between).
+    """
+    d = deliveries.c
+    held_rows = (
+        update(deliveries)
+        .where(d.lease == lease_id)
+        .values(updated_at=now)
+        .returning(d.send_id, d.device_id)
+    )
+    held = {(r.send_id, r.device_id) for r in await conn.execute(held_rows)}
+    mine = [s for s in results if (s.delivery.send_id, s.delivery.device_id) in held]
+    if mine:
+        await conn.execute(
+            update(deliveries)
+            .where(d.send_id == bindparam("k_send"), d.device_id == bindparam("k_device"))
+            .values(
+                status=bindparam("v_status"),
+                reason=bindparam("v_reason"),
+                provider_code=bindparam("v_code"),
+                provider_message_id=bindparam("v_mid"),
+                due_at=bindparam("v_due"),
+                lease=None,
+                updated_at=now,
+            ),
+            [_result_values(s) for s in mine],
+        )
+    return mine
 
 
 class DeliveryQueue:
@@ -155,49 +259,13 @@ class DeliveryQueue:
         deliveries were settled (fewer than given when a lease was lost)."""
         if not results:
             return 0
-        d = deliveries.c
         async with self._engine.begin() as conn:
-            # Lock (and learn) what this lease still holds; a lost lease's rows are skipped.
-            # Postgres locks the rows without writing them; SQLite must write first, so the
-            # transaction holds the write lock before it reads (a deferred read-then-write
-            # fails at once if another process committed in between).
-            held_rows: Any = (
-                select(d.send_id, d.device_id).where(d.lease == lease_id).with_for_update()
-                if conn.dialect.name == "postgresql"
-                else update(deliveries)
-                .where(d.lease == lease_id)
-                .values(updated_at=now)
-                .returning(d.send_id, d.device_id)
-            )
-            held = {(r.send_id, r.device_id) for r in await conn.execute(held_rows)}
-            mine = [s for s in results if (s.delivery.send_id, s.delivery.device_id) in held]
+            if conn.dialect.name == "postgresql":
+                mine = await _write_results_postgres(conn, lease_id, results, now)
+            else:
+                mine = await _write_results_portable(conn, lease_id, results, now)
             if not mine:
                 return 0
-            await conn.execute(
-                update(deliveries)
-                .where(d.send_id == bindparam("k_send"), d.device_id == bindparam("k_device"))
-                .values(
-                    status=bindparam("v_status"),
-                    reason=bindparam("v_reason"),
-                    provider_code=bindparam("v_code"),
-                    provider_message_id=bindparam("v_mid"),
-                    due_at=bindparam("v_due"),
-                    lease=None,
-                    updated_at=now,
-                ),
-                [
-                    {
-                        "k_send": s.delivery.send_id,
-                        "k_device": s.delivery.device_id,
-                        "v_status": str(s.transition.status),
-                        "v_reason": s.transition.reason,
-                        "v_code": s.transition.provider_code[:128],
-                        "v_mid": s.transition.provider_message_id[:256],
-                        "v_due": s.transition.due_at,
-                    }
-                    for s in mine
-                ],
-            )
             invalid = sorted({s.delivery.device_id for s in mine if s.transition.invalidate_device})
             if invalid:
                 await conn.execute(

@@ -8,15 +8,39 @@ statements, and no recipient passes through this process's memory.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import logging
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Row, and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Row,
+    Select,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from clarion import metrics
 from clarion.domain.deliveries import (
     CANCELLABLE,
     DEVICE_INACTIVE,
@@ -32,21 +56,24 @@ from clarion.domain.deliveries import (
 )
 from clarion.domain.devices import DeviceStatus
 from clarion.domain.errors import FailedPrecondition, NotFound
-from clarion.store import audit
 from clarion.store import receipts as log
-from clarion.store.apps import require_app, require_enabled_app
+from clarion.store.apps import require_app
 from clarion.store.clock import utcnow
 from clarion.store.ids import new_id
-from clarion.store.policy import charge_quota
+from clarion.store.policy import admit_sends
 from clarion.store.schema import (
     UtcDateTime,
     as_record,
     deliveries,
     device_topics,
     devices,
+    receipt_sequences,
+    receipts,
     sends,
 )
-from clarion.store.signals import Signals, notify_queue
+from clarion.store.signals import QUEUE_CHANNEL, RECEIPTS_CHANNEL, Signals
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +97,6 @@ class SendFilter:
     state: SendState | None = None
     start: datetime | None = None
     end: datetime | None = None
-
-
-def _ts(value: datetime) -> Any:
-    """A timestamp literal that goes through UtcDateTime like a bound column value."""
-    return literal(value, UtcDateTime())
 
 
 def _send(row: Row[Any] | Any, counts: DeliveryCounts) -> Send:
@@ -131,41 +153,361 @@ async def mark_complete(conn: AsyncConnection, send_ids: Sequence[str], now: dat
     )
 
 
-def _named_devices(new: NewSend) -> tuple[Any, Any] | None:
+def _wanted(new: NewSend) -> set[str]:
+    return {new.target} if isinstance(new.target, str) else set(new.target)
+
+
+async def _missing_devices(conn: AsyncConnection, new: NewSend) -> NotFound:
+    """The NOT_FOUND for a send naming devices of which some do not exist."""
+    named = _named_devices(new.target_kind)
+    assert named is not None
+    column, clause = named
+    found = {
+        r[0]
+        for r in await conn.execute(
+            select(column).where(devices.c.app_id == new.app_id, clause),
+            {"target": new.target if isinstance(new.target, str) else list(new.target)},
+        )
+    }
+    missing = sorted(str(w) for w in _wanted(new) - found)
+    what = "install" if new.target_kind is TargetKind.INSTALL else "device"
+    shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+    return NotFound(f"apps/{new.app_id}/{what}s/{shown}", reason="DEVICE_NOT_FOUND")
+
+
+# Accepting a send: the statements --------------------------------------------------------
+#
+# Built once per target kind with bind parameters (`_params` of SendStore._create_once), so
+# a Send pays for neither statement construction nor compilation. On Postgres the whole
+# send is ONE statement (data-modifying CTEs: send row, deliveries, receipt cursors,
+# receipts, NOTIFYs); elsewhere it is four (send, deliveries, counts, then the receipts
+# through store.receipts).
+
+_DELIVERY_COLUMNS: Final = (
+    "send_id",
+    "device_id",
+    "app_id",
+    "user_id",
+    "provider",
+    "status",
+    "reason",
+    "provider_code",
+    "provider_message_id",
+    "attempts",
+    "due_at",
+    "expires_at",
+    "created_at",
+    "updated_at",
+)
+
+
+_NAMED_KINDS: Final = frozenset({TargetKind.DEVICE, TargetKind.INSTALL, TargetKind.DEVICES})
+
+
+def _named_devices(kind: TargetKind) -> tuple[Any, Any] | None:
     """For targets that name devices (device, install, device ids): the devices column
-    they name and the clause matching them; None for users and topics."""
+    they name and the clause matching them (bound to `target`); None for users and topics."""
     dv = devices.c
-    match new.target_kind:
+    match kind:
         case TargetKind.DEVICE:
-            return dv.id, dv.id == new.target
+            return dv.id, dv.id == bindparam("target")
         case TargetKind.INSTALL:
-            return dv.install_id, dv.install_id == new.target
+            return dv.install_id, dv.install_id == bindparam("target")
         case TargetKind.DEVICES:
-            return dv.id, dv.id.in_(new.target)
+            return dv.id, dv.id.in_(bindparam("target", expanding=True))
     return None
 
 
-def _attempt(new: NewSend, send_id: str, counts: DeliveryCounts) -> audit.AuditEntry:
-    """The audit entry of an accepted send (who, which send, how many deliveries)."""
-    return audit.AuditEntry(
-        app_id=new.app_id,
-        actor=new.creator,
-        action="push.attempt",
-        resource=f"apps/{new.app_id}/sends/{send_id}",
-        details={
-            "outcome": "accepted",
-            "target": str(new.target_kind),
-            "deliveries": str(counts.total),
-        },
+@functools.cache
+def _chosen(kind: TargetKind) -> Select[Any]:
+    """SELECT of one delivery row per addressed device."""
+    dv = devices.c
+    active = dv.status == str(DeviceStatus.ACTIVE)
+    source: Any = devices
+    where: list[Any] = [dv.app_id == bindparam("app_id")]
+    named = _named_devices(kind)
+    if named is not None:
+        where.append(named[1])
+    match kind:
+        case TargetKind.USER:
+            where += [dv.user_id == bindparam("target"), active]
+        case TargetKind.USERS:
+            where += [dv.user_id.in_(bindparam("target", expanding=True)), active]
+        case TargetKind.TOPIC:
+            source = devices.join(device_topics, device_topics.c.device_id == dv.id)
+            where += [device_topics.c.topic == bindparam("target"), active]
+    initial: Any = bindparam("initial", type_=String())
+    due: Any = bindparam("due", type_=UtcDateTime())
+    status: Any = initial
+    reason: Any = literal("")
+    due_at: Any = due
+    # A device named directly but not ACTIVE is recorded as suppressed, not skipped: the
+    # caller asked for it by name and deserves to see why nothing went out.
+    if named is not None:
+        status = case((active, initial), else_=str(DeliveryStatus.SUPPRESSED))
+        reason = case((active, ""), else_=DEVICE_INACTIVE)
+        due_at = case((active, due), else_=None)
+    now: Any = bindparam("now", type_=UtcDateTime())
+    return (
+        select(
+            bindparam("send_id", type_=String()).label("send_id"),
+            dv.id,
+            dv.app_id,
+            dv.user_id,
+            dv.provider,
+            status.label("status"),
+            reason.label("reason"),
+            literal("").label("provider_code"),
+            literal("").label("provider_message_id"),
+            literal(0).label("attempts"),
+            due_at.label("due_at"),
+            bindparam("expires", type_=UtcDateTime()).label("expires_at"),
+            now.label("created_at"),
+            now.label("updated_at"),
+        )
+        .select_from(source)
+        .where(*where)
     )
 
 
+def _send_row(completed_at: Any) -> Select[Any]:
+    """SELECT of the send row from the bound parameters."""
+    return select(
+        bindparam("send_id", type_=String()).label("id"),
+        bindparam("app_id", type_=String()).label("app_id"),
+        bindparam("target_kind", type_=String()).label("target_kind"),
+        bindparam("stored_target", type_=JSON()).label("target"),
+        bindparam("notification", type_=JSON()).label("notification"),
+        bindparam("send_at", type_=UtcDateTime()).label("send_at"),
+        bindparam("idempotency_key", type_=String()).label("idempotency_key"),
+        bindparam("creator", type_=String()).label("creator"),
+        bindparam("now", type_=UtcDateTime()).label("created_at"),
+        completed_at.label("completed_at"),
+    )
+
+
+_SEND_COLUMNS: Final = (
+    "id",
+    "app_id",
+    "target_kind",
+    "target",
+    "notification",
+    "send_at",
+    "idempotency_key",
+    "creator",
+    "created_at",
+    "completed_at",
+)
+
+
+@functools.cache
+def _portable_statements(kind: TargetKind) -> tuple[Any, Any]:
+    """(insert the send, insert its deliveries) for databases without DML in CTEs."""
+    send = insert(sends).from_select(_SEND_COLUMNS, _send_row(null()))
+    fan_out = insert(deliveries).from_select(_DELIVERY_COLUMNS, _chosen(kind))
+    return send, fan_out
+
+
+async def _create_portable(
+    conn: AsyncConnection, kind: TargetKind, params: dict[str, Any]
+) -> tuple[DeliveryCounts, int]:
+    insert_send, fan_out = _portable_statements(kind)
+    await conn.execute(insert_send, params)
+    await conn.execute(fan_out, params)
+    # rowcount of INSERT ... SELECT is not reliable across drivers: count what was written.
+    counts = (await _counts(conn, [params["send_id"]]))[params["send_id"]]
+    if not counts.pending:
+        await mark_complete(conn, [params["send_id"]], params["now"])
+    last_cursor = await log.append_for_send(conn, params["app_id"], params["send_id"], counts.total)
+    return counts, last_cursor
+
+
+@functools.cache
+def _postgres_statement(kind: TargetKind) -> Select[Any]:
+    """The whole send as one Postgres statement; yields (status, count, last cursor) rows.
+
+    The CTEs all see one snapshot, so each later step reads the deliveries from the
+    `fanned` CTE's RETURNING rather than from the table. The receipt cursor row is bumped
+    (and locked until commit) inside the statement, as store.receipts requires.
+    """
+    d = deliveries.c
+    fanned = (
+        insert(deliveries)
+        .from_select(_DELIVERY_COLUMNS, _chosen(kind))
+        .returning(d.device_id, d.user_id, d.provider, d.status, d.reason, d.due_at)
+        .cte("fanned")
+    )
+    total = select(func.count()).select_from(fanned).scalar_subquery()
+    pending = select(fanned.c.device_id).where(fanned.c.due_at.is_not(None)).exists()
+    now: Any = bindparam("now", type_=UtcDateTime())
+    send = (
+        insert(sends)
+        .from_select(_SEND_COLUMNS, _send_row(case((pending, null()), else_=now)))
+        .cte("send")
+    )
+    bump = postgresql.insert(receipt_sequences).from_select(
+        ["app_id", "last_cursor"],
+        select(bindparam("app_id", type_=String()), total).where(total > 0),
+    )
+    seq = (
+        bump.on_conflict_do_update(
+            index_elements=[receipt_sequences.c.app_id],
+            set_={"last_cursor": receipt_sequences.c.last_cursor + bump.excluded.last_cursor},
+        )
+        .returning(receipt_sequences.c.last_cursor)
+        .cte("seq")
+    )
+    numbered = select(
+        bindparam("app_id", type_=String()),
+        (seq.c.last_cursor - total + func.row_number().over(order_by=fanned.c.device_id)),
+        bindparam("send_id", type_=String()),
+        fanned.c.device_id,
+        fanned.c.user_id,
+        fanned.c.provider,
+        fanned.c.status,
+        fanned.c.reason,
+        literal(""),
+        literal(""),
+        literal(0),
+        now,
+    ).select_from(fanned.join(seq, true()))
+    logged = (
+        insert(receipts)
+        .from_select(
+            [
+                "app_id",
+                "cursor",
+                "send_id",
+                "device_id",
+                "user_id",
+                "provider",
+                "status",
+                "reason",
+                "provider_code",
+                "action_id",
+                "attempt",
+                "time",
+            ],
+            numbered,
+        )
+        .cte("logged")
+    )
+    app = bindparam("app_id", type_=String())
+    # NOTIFYs (sent on commit) as scalar subqueries of the final SELECT: a SELECT in a CTE
+    # would not run unless read. Each runs once, and only when there is something to say.
+    receipts_notified = select(
+        func.pg_notify(RECEIPTS_CHANNEL, app.concat(" ").concat(cast(seq.c.last_cursor, Text)))
+    ).scalar_subquery()
+    queue_notified = (
+        select(func.pg_notify(QUEUE_CHANNEL, ""))
+        .where(bindparam("initial", type_=String()) == str(DeliveryStatus.QUEUED), pending)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            fanned.c.status,
+            func.count(),
+            func.coalesce(select(seq.c.last_cursor).scalar_subquery(), 0),
+            receipts_notified,
+            queue_notified,
+        )
+        .group_by(fanned.c.status)
+        .add_cte(send, logged)
+    )
+
+
+async def _create_postgres(
+    conn: AsyncConnection, kind: TargetKind, params: dict[str, Any]
+) -> tuple[DeliveryCounts, int]:
+    by_status: dict[DeliveryStatus, int] = {}
+    last_cursor = 0
+    for status, count, last, *_ in await conn.execute(_postgres_statement(kind), params):
+        by_status[DeliveryStatus(status)] = int(count)
+        last_cursor = int(last)
+    return DeliveryCounts.of(by_status), last_cursor
+
+
+async def _create_one(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
+    """Write one send in the caller's transaction; returns it and its last cursor."""
+    now = utcnow()
+    scheduled = new.send_at is not None and new.send_at > now
+    due = new.send_at if scheduled and new.send_at is not None else now
+    send_id = new_id()
+    initial = DeliveryStatus.SCHEDULED if scheduled else DeliveryStatus.QUEUED
+    params = {
+        "send_id": send_id,
+        "app_id": new.app_id,
+        "target": new.target if isinstance(new.target, str) else list(new.target),
+        "target_kind": str(new.target_kind),
+        "stored_target": list(new.target) if isinstance(new.target, tuple) else new.target,
+        "notification": new.notification,
+        "send_at": new.send_at,
+        "idempotency_key": new.idempotency_key or None,
+        "creator": new.creator,
+        "initial": str(initial),
+        "due": due,
+        "expires": expiry(due, new.ttl),
+        "now": now,
+    }
+    if conn.dialect.name == "postgresql":
+        counts, last_cursor = await _create_postgres(conn, new.target_kind, params)
+    else:
+        counts, last_cursor = await _create_portable(conn, new.target_kind, params)
+    # Devices named directly must all exist (users and topics may have none): each one
+    # found became a delivery, whatever its status.
+    if new.target_kind in _NAMED_KINDS and counts.total < len(_wanted(new)):
+        raise await _missing_devices(conn, new)
+    send = Send(
+        app_id=new.app_id,
+        id=send_id,
+        target_kind=new.target_kind,
+        target=new.target,
+        notification=new.notification,
+        send_at=new.send_at,
+        idempotency_key=new.idempotency_key,
+        creator=new.creator,
+        created_at=now,
+        completed_at=None if counts.pending else now,
+        cancelled_at=None,
+        counts=counts,
+    )
+    return send, last_cursor
+
+
+def _admitted(
+    batch: Sequence[NewSend], written: Sequence[tuple[Send, int]]
+) -> list[tuple[str, str, TargetKind, DeliveryCounts]]:
+    """What `policy.admit_sends` needs of each written send."""
+    return [
+        (send.id, new.creator, new.target_kind, send.counts)
+        for new, (send, _) in zip(batch, written, strict=True)
+    ]
+
+
+#: Most sends one app's writer commits in one transaction (see SendStore).
+GROUP_COMMIT_LIMIT: Final = 64
+
+_Pending = tuple["NewSend", "asyncio.Future[tuple[Send, int]]"]
+
+
 class SendStore:
-    """Sends, their deliveries, and engagement."""
+    """Sends, their deliveries, and engagement.
+
+    Accepting a send is group-committed per app: concurrent `create` calls of one app queue
+    up, and one writer task per app commits what has queued (up to GROUP_COMMIT_LIMIT) in
+    one transaction, each send still its own statement(s). An app's receipt cursor row is
+    locked from a writer's first send to its commit (store/receipts.py), so one transaction
+    per send would make every concurrent Send of an app wait for the others' commits in
+    turn; batching pays for that lock and the commit once. Every caller still returns only
+    once its send is committed. If any send of a batch fails (unknown device, idempotency
+    race), the batch rolls back and each of its sends is written alone, with its own result.
+    """
 
     def __init__(self, engine: AsyncEngine, signals: Signals) -> None:
         self._engine = engine
         self._signals = signals
+        self._unwritten: dict[str, deque[_Pending]] = {}
+        self._writers: dict[str, asyncio.Task[None]] = {}
 
     # Accepting ----------------------------------------------------------------------------
 
@@ -179,7 +521,7 @@ class SendStore:
             if existing is not None:
                 return existing, True
         try:
-            send, last_cursor = await self._create_once(new)
+            send, _ = await self._committed(new)
         except IntegrityError:
             # A concurrent call with the same idempotency key won the race.
             if new.idempotency_key:
@@ -187,10 +529,6 @@ class SendStore:
                 if existing is not None:
                     return existing, True
             raise
-        if last_cursor:
-            self._signals.receipts_appended(new.app_id, last_cursor)
-        if send.counts.pending and send.state(send.created_at) is not SendState.SCHEDULED:
-            self._signals.queue_changed()
         return send, False
 
     async def _by_key(self, app_id: str, key: str) -> Send | None:
@@ -204,152 +542,93 @@ class SendStore:
                 return None
             return _send(row, (await _counts(conn, [row.id]))[row.id])
 
-    async def _create_once(self, new: NewSend) -> tuple[Send, int]:
-        """One transaction: the send, its deliveries, their first receipts. Returns the send
-        as stored (built from what was written, not read back) and the last cursor."""
-        now = utcnow()
-        scheduled = new.send_at is not None and new.send_at > now
-        due = new.send_at if scheduled and new.send_at is not None else now
-        send_id = new_id()
-        async with self._engine.begin() as conn:
-            await require_enabled_app(conn, new.app_id, "sends")
-            await self._require_devices(conn, new)
-            await conn.execute(
-                insert(sends).values(
-                    id=send_id,
-                    app_id=new.app_id,
-                    target_kind=str(new.target_kind),
-                    target=list(new.target) if isinstance(new.target, tuple) else new.target,
-                    notification=new.notification,
-                    send_at=new.send_at,
-                    idempotency_key=new.idempotency_key or None,
-                    creator=new.creator,
-                    created_at=now,
-                )
+    async def _committed(self, new: NewSend) -> tuple[Send, int]:
+        """Queue `new` for its app's writer; return once it is committed (or failed)."""
+        done: asyncio.Future[tuple[Send, int]] = asyncio.get_running_loop().create_future()
+        self._unwritten.setdefault(new.app_id, deque()).append((new, done))
+        if new.app_id not in self._writers:
+            self._writers[new.app_id] = asyncio.create_task(
+                self._write(new.app_id), name=f"clarion-sends-{new.app_id}"
             )
-            initial = DeliveryStatus.SCHEDULED if scheduled else DeliveryStatus.QUEUED
-            await self._fan_out(conn, new, send_id, initial, due, now)
-            # rowcount of INSERT ... SELECT is not reliable across drivers (psycopg through
-            # SQLAlchemy's async adapter reports -1): count what the send now holds, once.
-            counts = (await _counts(conn, [send_id]))[send_id]
-            # Over the daily quota this raises and the whole send rolls back.
-            await charge_quota(conn, new.app_id, counts.total - counts.suppressed, now)
-            await audit.record_in(conn, _attempt(new, send_id, counts), now)
-            last_cursor = await log.append_for_send(conn, new.app_id, send_id, counts.total)
-            if not counts.pending:
-                await mark_complete(conn, [send_id], now)
-            elif not scheduled:
-                await notify_queue(conn)
-        send = Send(
-            app_id=new.app_id,
-            id=send_id,
-            target_kind=new.target_kind,
-            target=new.target,
-            notification=new.notification,
-            send_at=new.send_at,
-            idempotency_key=new.idempotency_key,
-            creator=new.creator,
-            created_at=now,
-            completed_at=None if counts.pending else now,
-            cancelled_at=None,
-            counts=counts,
-        )
-        return send, last_cursor
+        return await done
 
-    async def _require_devices(self, conn: AsyncConnection, new: NewSend) -> None:
-        """Devices named directly must exist (users and topics may have none)."""
-        named = _named_devices(new)
-        if named is None:
-            return
-        column, clause = named
-        wanted = {new.target} if isinstance(new.target, str) else set(new.target)
-        found = {
-            r[0]
-            for r in await conn.execute(
-                select(column).where(devices.c.app_id == new.app_id, clause)
-            )
-        }
-        missing = sorted(str(w) for w in wanted - found)
-        if missing:
-            what = "install" if new.target_kind is TargetKind.INSTALL else "device"
-            shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-            raise NotFound(f"apps/{new.app_id}/{what}s/{shown}", reason="DEVICE_NOT_FOUND")
+    async def _write(self, app_id: str) -> None:
+        """The app's writer: commit what has queued, batch after batch, until none is left."""
+        batch: list[_Pending] = []
+        try:
+            while batch := self._next_batch(app_id):
+                await self._write_batch(batch)
+        except BaseException as e:  # cancelled at shutdown: nobody may wait forever
+            for _, done in [*batch, *self._unwritten.pop(app_id, deque())]:
+                if not done.done():
+                    done.set_exception(e)
+            raise
+        finally:
+            del self._writers[app_id]
 
-    async def _fan_out(
-        self,
-        conn: AsyncConnection,
-        new: NewSend,
-        send_id: str,
-        initial: DeliveryStatus,
-        due: datetime,
-        now: datetime,
-    ) -> None:
-        """INSERT ... SELECT one delivery per addressed device."""
-        dv = devices.c
-        active = dv.status == str(DeviceStatus.ACTIVE)
-        source: Any = devices
-        where: list[Any] = [dv.app_id == new.app_id]
-        named = _named_devices(new)
-        if named is not None:
-            where.append(named[1])
-        match new.target_kind:
-            case TargetKind.USER:
-                where += [dv.user_id == new.target, active]
-            case TargetKind.USERS:
-                where += [dv.user_id.in_(new.target), active]
-            case TargetKind.TOPIC:
-                source = devices.join(device_topics, device_topics.c.device_id == dv.id)
-                where += [device_topics.c.topic == new.target, active]
-        # A device named directly but not ACTIVE is recorded as suppressed, not skipped:
-        # the caller asked for it by name and deserves to see why nothing went out.
-        status: Any = literal(str(initial))
-        reason: Any = literal("")
-        due_at: Any = _ts(due)
-        if named is not None:
-            status = case((active, str(initial)), else_=str(DeliveryStatus.SUPPRESSED))
-            reason = case((active, ""), else_=DEVICE_INACTIVE)
-            due_at = case((active, _ts(due)), else_=None)
-        chosen = (
-            select(
-                literal(send_id).label("send_id"),
-                dv.id,
-                dv.app_id,
-                dv.user_id,
-                dv.provider,
-                status,
-                reason,
-                literal("").label("provider_code"),
-                literal("").label("provider_message_id"),
-                literal(0).label("attempts"),
-                due_at,
-                _ts(expiry(due, new.ttl)),
-                _ts(now).label("created_at"),
-                _ts(now).label("updated_at"),
-            )
-            .select_from(source)
-            .where(*where)
-        )
-        await conn.execute(
-            insert(deliveries).from_select(
-                [
-                    "send_id",
-                    "device_id",
-                    "app_id",
-                    "user_id",
-                    "provider",
-                    "status",
-                    "reason",
-                    "provider_code",
-                    "provider_message_id",
-                    "attempts",
-                    "due_at",
-                    "expires_at",
-                    "created_at",
-                    "updated_at",
-                ],
-                chosen,
-            )
-        )
+    def _next_batch(self, app_id: str) -> list[_Pending]:
+        queued = self._unwritten.get(app_id, deque())
+        batch: list[_Pending] = []
+        while queued and len(batch) < GROUP_COMMIT_LIMIT:
+            pending = queued.popleft()
+            # A caller that gave up before its turn (deadline, disconnect) is not written.
+            if not pending[1].done():
+                batch.append(pending)
+        if not queued:
+            self._unwritten.pop(app_id, None)
+        return batch
+
+    async def _write_batch(self, batch: list[_Pending]) -> None:
+        if len(batch) > 1:
+            try:
+                written = await self._create([new for new, _ in batch])
+            except Exception:
+                _log.debug("sends: a batch of %d rolled back; each is written alone", len(batch))
+            else:
+                for (_, done), result in zip(batch, written, strict=True):
+                    if not done.done():
+                        done.set_result(result)
+                self._signal(written)
+                return
+        for new, done in batch:
+            try:
+                written = await self._create([new])
+            except Exception as e:
+                if not done.done():
+                    done.set_exception(e)
+            else:
+                if not done.done():
+                    done.set_result(written[0])
+                self._signal(written)
+
+    def _signal(self, written: Sequence[tuple[Send, int]]) -> None:
+        """Wake this process's watchers and dispatchers (after the commit)."""
+        last_cursor = max(cursor for _, cursor in written)
+        if last_cursor:
+            self._signals.receipts_appended(written[0][0].app_id, last_cursor)
+        if any(
+            s.counts.pending and s.state(s.created_at) is not SendState.SCHEDULED
+            for s, _ in written
+        ):
+            self._signals.queue_changed()
+
+    async def _create(self, batch: Sequence[NewSend]) -> list[tuple[Send, int]]:
+        """One transaction: each send, its deliveries, their first receipts. Returns each
+        send as stored (built from what was written, not read back) and its last cursor."""
+        written = []
+        try:
+            async with self._engine.begin() as conn:
+                for new in batch:
+                    written.append(await _create_one(conn, new))
+                # Disabled app, daily quota, audit: a refusal rolls the whole batch back.
+                await admit_sends(conn, batch[0].app_id, _admitted(batch, written), utcnow())
+            metrics.SEND_COMMITS.observe(len(batch))
+        except IntegrityError:
+            # An unknown app fails the sends foreign key: say so rather than "conflict".
+            async with self._engine.connect() as conn:
+                await require_app(conn, batch[0].app_id)
+            raise
+        return written
 
     # Reading ------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 Writers call `receipts_appended` / `queue_changed` after their transaction commits, which
 wakes waiters in this process at once. Other processes learn of it through Postgres
-LISTEN/NOTIFY: writers add `pg_notify` to their transaction (`notify_receipts`,
-`notify_queue`, delivered on commit) and one listening connection per process feeds the
+LISTEN/NOTIFY: writers add `pg_notify` to their transaction (`notify_receipts`; the Send
+statement of store/sends.py has both inline; delivered on commit) and one listening
+connection per process feeds the
 notifications in here. On SQLite, which has no NOTIFY, one task per process polls the
 receipt sequences of the apps someone is waiting for; one query per interval, however many
 watchers there are. Watchers therefore never poll the receipt log themselves.
@@ -35,12 +36,6 @@ async def notify_receipts(conn: AsyncConnection, app_id: str, cursor: int) -> No
             text("SELECT pg_notify(:channel, :payload)"),
             {"channel": RECEIPTS_CHANNEL, "payload": f"{app_id} {cursor}"},
         )
-
-
-async def notify_queue(conn: AsyncConnection) -> None:
-    """Tell other processes' dispatchers, on commit, that deliveries became due (Postgres)."""
-    if conn.dialect.name == "postgresql":
-        await conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": QUEUE_CHANNEL})
 
 
 def _libpq_url(engine: AsyncEngine) -> str:
