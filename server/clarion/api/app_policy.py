@@ -79,15 +79,17 @@ def policy_message(app_id: str, policy: AppPolicy) -> policy_pb2.AppPolicy:
     return msg
 
 
-_Change = Callable[[policy_pb2.AppPolicy, AppPolicy], dict[str, Any]]
+# A masked field's change: AppPolicy fields and their validated values (the two caps are
+# named by their proto fields and combined into one FrequencyCaps by apply_policy_update).
+_Change = Callable[[policy_pb2.AppPolicy], dict[str, Any]]
 
 
-def _quota(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+def _quota(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     DailyQuota.from_setting(msg.daily_quota, field="policy.daily_quota")
     return {"daily_quota": msg.daily_quota}
 
 
-def _registrations(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+def _registrations(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     value = msg.registrations_per_user_hour
     return {
         "registrations_per_user_hour": validate_registration_limit(
@@ -96,7 +98,7 @@ def _registrations(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
     }
 
 
-def _quiet_hours(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+def _quiet_hours(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     if not msg.HasField("quiet_hours"):
         return {"quiet_hours": None}  # named in the mask but unset: no quiet hours
     hours = msg.quiet_hours
@@ -113,37 +115,37 @@ def _enum_value(table: Mapping[Any, Any], value: int, field: str) -> Any:
     return table[value]
 
 
-def _quiet_mode(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+def _quiet_mode(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     mode = _enum_value(QUIET_MODES, msg.quiet_hours_mode, "policy.quiet_hours_mode")
     return {"quiet_hours_mode": mode}
 
 
-def _cap_hour(msg: policy_pb2.AppPolicy, current: AppPolicy) -> dict[str, Any]:
+def _cap_hour(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     FrequencyCaps.validated(msg.frequency_cap_hour, 0, field="policy")
-    return {"caps": ("per_hour", msg.frequency_cap_hour)}
+    return {"frequency_cap_hour": msg.frequency_cap_hour}
 
 
-def _cap_day(msg: policy_pb2.AppPolicy, current: AppPolicy) -> dict[str, Any]:
+def _cap_day(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     FrequencyCaps.validated(0, msg.frequency_cap_day, field="policy")
-    return {"caps": ("per_day", msg.frequency_cap_day)}
+    return {"frequency_cap_day": msg.frequency_cap_day}
 
 
-def _privacy(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+def _privacy(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     return {"privacy_mode": _enum_value(PRIVACY_MODES, msg.privacy_mode, "policy.privacy_mode")}
 
 
-def _generic_title(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+def _generic_title(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     validate_generic_text(msg.generic_title, "", "policy")
     return {"generic_title": msg.generic_title}
 
 
-def _generic_body(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+def _generic_body(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
     validate_generic_text("", msg.generic_body, "policy")
     return {"generic_body": msg.generic_body}
 
 
 def _retention(name: str) -> _Change:
-    def change(msg: policy_pb2.AppPolicy, _: AppPolicy) -> dict[str, Any]:
+    def change(msg: policy_pb2.AppPolicy) -> dict[str, Any]:
         if not msg.HasField(name):
             return {name: None}  # back to the default
         value = getattr(msg, name)
@@ -185,13 +187,12 @@ def apply_policy_update(
         )
     v = Violations()
     changes: dict[str, Any] = {}
-    caps = {"per_hour": current.caps.per_hour, "per_day": current.caps.per_day}
     for path in dict.fromkeys(paths):
         with v.check():
-            change = POLICY_UPDATABLE[path](msg, current)
-            if "caps" in change:
-                which, value = change.pop("caps")
-                caps[which] = value
-            changes |= change
+            changes |= POLICY_UPDATABLE[path](msg)
     v.raise_if_any("policy")
-    return dataclasses.replace(current, caps=FrequencyCaps(**caps), **changes)
+    caps = FrequencyCaps(
+        changes.pop("frequency_cap_hour", current.caps.per_hour),
+        changes.pop("frequency_cap_day", current.caps.per_day),
+    )
+    return dataclasses.replace(current, caps=caps, **changes)
