@@ -63,6 +63,8 @@ async def server(
             shutdown_grace_seconds=1.0,
             metrics_listen="127.0.0.1:0",
             dispatch_poll_seconds=0.2,
+            # Tests sweep when they mean to (clarion.retention.run_once), never behind others.
+            retention_interval_seconds=1e9,
             apns_production_url=fakes.apns.base_url,
             apns_sandbox_url=fakes.apns_sandbox.base_url,
             fcm_url=fakes.fcm.base_url,

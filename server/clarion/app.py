@@ -23,6 +23,8 @@ from clarion.api.policy_admin import PolicyAdmin
 from clarion.api.push_sender import PushSender, SendLimits
 from clarion.config import Settings
 from clarion.dispatch.dispatcher import Dispatcher, DispatchSettings
+from clarion.dispatch.policy import PolicyStage
+from clarion.dispatch.retention import RetentionJob
 from clarion.domain.access import Scope
 from clarion.domain.device_rules import Provider
 from clarion.metrics import (
@@ -41,14 +43,19 @@ from clarion.providers.webpush import WebPushProvider
 from clarion.secrets import Envelope, MasterKeyRing, TokenCipher
 from clarion.store.api_keys import ApiKeyStore
 from clarion.store.apps import AppStore
+from clarion.store.audit import AuditLog
+from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.credentials import CredentialStore
 from clarion.store.devices import DeviceStore
 from clarion.store.engine import create_engine, is_sqlite, migrate
+from clarion.store.policy import PolicyReader, PolicyStore
 from clarion.store.queue import DeliveryQueue
 from clarion.store.receipts import ReceiptLog
+from clarion.store.retention import RetentionStore
 from clarion.store.sends import SendStore
 from clarion.store.signals import Signals
+from clarion.store.stats import StatsStore
 from clarion.v1 import (
     credentials_service_pb2,
     credentials_service_pb2_grpc,
@@ -117,6 +124,7 @@ class Clarion:
         self.http_port = 0
         self.metrics_port = 0
         self.dispatcher: Dispatcher | None = None
+        self.retention: RetentionJob | None = None
         self.transport: Transport | None = None
         self._server: grpc.aio.Server | None = None
         self._health = health.aio.HealthServicer()
@@ -184,6 +192,7 @@ class Clarion:
             TokenCipher(ring),
             providers,
             stores.signals,
+            PolicyStage(PolicyReader(self._engine)),
             DispatchSettings(
                 workers=s.dispatch_workers,
                 batch_size=s.dispatch_batch_size,
@@ -194,8 +203,13 @@ class Clarion:
             ),
         )
         await dispatcher.start()
+        retention = self.retention = RetentionJob(
+            RetentionStore(self._engine), s.retention_interval_seconds
+        )
+        retention.start()
 
         async def stop_dispatching() -> None:
+            await retention.stop()
             await dispatcher.stop()
             await fcm.aclose()
             await transport.aclose()
@@ -232,6 +246,7 @@ class Clarion:
     async def _start_api(self, stores: Stores, ring: MasterKeyRing) -> None:
         s = self.settings
         auth = Authenticator(stores.keys, cache_seconds=s.auth_cache_seconds)
+        audit = AuditLog(self._engine)
 
         server = grpc.aio.server(
             options=[
@@ -240,10 +255,10 @@ class Clarion:
             ]
         )
         device_registry_service_pb2_grpc.add_DeviceRegistryServiceServicer_to_server(
-            DeviceRegistry(auth, stores.devices, TokenCipher(ring)), server
+            DeviceRegistry(auth, stores.devices, TokenCipher(ring), audit), server
         )
         credentials_service_pb2_grpc.add_CredentialsServiceServicer_to_server(
-            Credentials(auth, stores.credentials, Envelope(ring)), server
+            Credentials(auth, stores.credentials, Envelope(ring), audit), server
         )
         push_sender_service_pb2_grpc.add_PushSenderServiceServicer_to_server(
             PushSender(
@@ -252,12 +267,23 @@ class Clarion:
                 stores.receipts,
                 stores.apps,
                 stores.signals,
+                CategoryStore(self._engine),
+                audit,
                 SendLimits(s.max_bulk_recipients, s.max_batch_items),
             ),
             server,
         )
         policy_admin_service_pb2_grpc.add_PolicyAdminServiceServicer_to_server(
-            PolicyAdmin(auth, stores.apps, stores.keys), server
+            PolicyAdmin(
+                auth,
+                stores.apps,
+                stores.keys,
+                PolicyStore(self._engine),
+                CategoryStore(self._engine),
+                audit,
+                StatsStore(self._engine),
+            ),
+            server,
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         reflection.enable_server_reflection(

@@ -11,15 +11,16 @@ import asyncio
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import grpc
-from google.protobuf import duration_pb2, field_mask_pb2, json_format
+from google.protobuf import duration_pb2, field_mask_pb2, json_format, timestamp_pb2
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
@@ -34,9 +35,13 @@ from clarion.v1 import (
     credentials_service_pb2_grpc,
     device_registry_service_pb2,
     device_registry_service_pb2_grpc,
+    notification_pb2,
     policy_admin_service_pb2,
     policy_admin_service_pb2_grpc,
     provider_pb2,
+    push_sender_service_pb2,
+    push_sender_service_pb2_grpc,
+    send_pb2,
 )
 
 T = TypeVar("T")
@@ -132,6 +137,7 @@ class Client:
         self.devices = device_registry_service_pb2_grpc.DeviceRegistryServiceStub(self.channel)
         self.creds = credentials_service_pb2_grpc.CredentialsServiceStub(self.channel)
         self.admin = policy_admin_service_pb2_grpc.PolicyAdminServiceStub(self.channel)
+        self.push = push_sender_service_pb2_grpc.PushSenderServiceStub(self.channel)
 
     def call(self, method: Callable[..., T], request: Message) -> T:
         """Call with the key and a 30 s deadline."""
@@ -610,6 +616,161 @@ def devices_cleanup(client: Client, app_id: str | None, older_than: str, dry_run
             total += result.purged_count
             click.echo(f"apps/{one}: {result.purged_count} {'would be ' if dry_run else ''}removed")
     click.echo(f"total: {total} {'would be ' if dry_run else ''}removed")
+
+
+# --- push test, stats, health, audit -----------------------------------------------------------
+
+push = _client_group("push", "Send notifications.")
+_UNDECIDED = (
+    send_pb2.DELIVERY_STATUS_ACCEPTED,
+    send_pb2.DELIVERY_STATUS_QUEUED,
+    send_pb2.DELIVERY_STATUS_SENDING,
+    send_pb2.DELIVERY_STATUS_RETRYING,
+)
+
+
+@push.command("test")
+@click.option("--app", "app_id", required=True)
+@click.option("--device", "device_id", required=True, help="The device id (its name's last part).")
+@click.option("--category", default="", help="A category key; its rules apply.")
+@click.option("--title", default="Test notification")
+@click.option("--body", default="Sent with clarion push test.")
+@click.option("--wait", default=10.0, show_default=True, help="Seconds to wait for the outcome.")
+@pass_client
+def push_test(
+    client: Client,
+    app_id: str,
+    device_id: str,
+    category: str,
+    title: str,
+    body: str,
+    wait: float,
+) -> None:
+    """Send one notification to one device; print its delivery once decided."""
+    with _grpc_errors():
+        sent = client.call(
+            client.push.Send,
+            push_sender_service_pb2.SendRequest(
+                parent=f"apps/{app_id}",
+                target=send_pb2.Target(device_id=device_id),
+                notification=notification_pb2.Notification(
+                    title=title, body=body, category=category
+                ),
+            ),
+        ).send
+        deadline = time.monotonic() + wait
+        while True:
+            (delivery,) = client.call(
+                client.push.ListDeliveries,
+                push_sender_service_pb2.ListDeliveriesRequest(parent=sent.name),
+            ).deliveries
+            undecided = delivery.status in _UNDECIDED
+            if not undecided or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    _print(delivery)
+    if undecided:
+        raise click.ClickException(f"no outcome within {wait:g}s; the send is {sent.name}")
+
+
+def _server_options(func: Callable[..., None]) -> Callable[..., None]:
+    """--server and --api-key-file, as the command groups take them."""
+    func = click.option(
+        "--api-key-file",
+        type=click.File("r"),
+        help="File holding the API key (default: $CLARION_API_KEY, then .clarion/admin.key).",
+    )(func)
+    return click.option(
+        "--server",
+        envvar="CLARION_SERVER",
+        default="127.0.0.1:50051",
+        show_default=True,
+        help="gRPC address of a running Clarion.",
+    )(func)
+
+
+def _connect(server: str, api_key_file: Any) -> Client:
+    return Client(server, _api_key(api_key_file.read().strip() if api_key_file else None))
+
+
+def _ago(text: str) -> timestamp_pb2.Timestamp:
+    at = timestamp_pb2.Timestamp()
+    at.FromDatetime(datetime.now(UTC) - parse_duration(text))
+    return at
+
+
+@main.command()
+@_server_options
+@click.option("--app", "app_id", required=True)
+@click.option("--since", default="24h", show_default=True, help="The window: 30m, 24h, 7d...")
+def stats(server: str, api_key_file: Any, app_id: str, since: str) -> None:
+    """Delivery statistics of an app over the last --since (GetStats)."""
+    client = _connect(server, api_key_file)
+    with _grpc_errors():
+        _print(
+            client.call(
+                client.admin.GetStats,
+                policy_admin_service_pb2.GetStatsRequest(
+                    parent=f"apps/{app_id}", start_time=_ago(since)
+                ),
+            )
+        )
+
+
+@main.command()
+@_server_options
+@click.option("--app", "app_id", required=True)
+def health(server: str, api_key_file: Any, app_id: str) -> None:
+    """Top failure reasons of 7 days, the last 10 failures, the queue (GetDeliveryHealth)."""
+    client = _connect(server, api_key_file)
+    with _grpc_errors():
+        _print(
+            client.call(
+                client.admin.GetDeliveryHealth,
+                policy_admin_service_pb2.GetDeliveryHealthRequest(parent=f"apps/{app_id}"),
+            )
+        )
+
+
+@main.command()
+@_server_options
+@click.option("--app", "app_id", required=True)
+@click.option("--action", "action_prefix", default="", help="Actions starting with this: push.")
+@click.option("--actor", default="", help="Entries of one API key (its resource name).")
+@click.option("--since", default="", help="Only the last 30m, 24h, 7d...")
+@click.option("--limit", default=100, show_default=True, help="At most this many entries.")
+def audit(
+    server: str,
+    api_key_file: Any,
+    app_id: str,
+    action_prefix: str,
+    actor: str,
+    since: str,
+    limit: int,
+) -> None:
+    """The app's audit log, newest first (ListAuditEntries)."""
+    client = _connect(server, api_key_file)
+    start = _ago(since) if since else None
+    shown, token = 0, ""
+    with _grpc_errors():
+        while shown < limit:
+            page = client.call(
+                client.admin.ListAuditEntries,
+                policy_admin_service_pb2.ListAuditEntriesRequest(
+                    parent=f"apps/{app_id}",
+                    action_prefix=action_prefix,
+                    actor=actor,
+                    start_time=start,
+                    page_size=min(1000, limit - shown),
+                    page_token=token,
+                ),
+            )
+            for entry in page.entries:
+                _print(entry)
+            shown += len(page.entries)
+            token = page.next_page_token
+            if not token:
+                break
 
 
 if __name__ == "__main__":

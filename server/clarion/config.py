@@ -76,6 +76,8 @@ class Settings:
     dispatch_max_attempts: int = 8
     dispatch_poll_seconds: float = 1.0
     dispatch_linger_seconds: float = 0.01
+    # How often a dispatcher sweeps stale devices and old receipts (each app's retention).
+    retention_interval_seconds: float = 86400.0
 
     # Providers: base URLs (tests and benchmarks point them at local fakes), the CA bundle
     # the provider transport trusts instead of the system store (empty: system store), and
@@ -170,6 +172,7 @@ def _check(settings: Settings) -> Settings:
     for name in (
         "dispatch_lease_seconds",
         "dispatch_poll_seconds",
+        "retention_interval_seconds",
         "provider_connect_timeout",
         "provider_request_timeout",
     ):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from clarion.v1 import (
     device_pb2,
     device_registry_service_pb2,
     policy_admin_service_pb2,
+    policy_pb2,
     provider_pb2,
     send_pb2,
 )
@@ -120,6 +122,14 @@ async def make_world(
         owner.admin.ListApiKeys, policy_admin_service_pb2.ListApiKeysRequest(parent=app.parent)
     )
     (owner_key,) = [k for k in keys.api_keys if set(k.scopes) == set(APP_SCOPES)]
+    await owner(
+        owner.admin.CreateCategory,
+        policy_admin_service_pb2.CreateCategoryRequest(
+            parent=app.parent,
+            category_id="promo",
+            category=policy_pb2.Category(display_name="Promotions"),
+        ),
+    )
     world = World(
         app=app.id,
         device=registered.device.name.rsplit("/", 1)[1],
@@ -406,23 +416,66 @@ CALLS: dict[str, Call] = {
     ),
     # PolicyAdminService: later issues (501)
     "PolicyAdminService_CreateCategory": Call(
-        "POST", "/v1/apps/{app}/categories?categoryId=promo", {"displayName": "Promotions"}
+        "POST",
+        "/v1/apps/{app}/categories?categoryId=deals",
+        {"displayName": "Deals", "critical": True},
+        {"category.name": "apps/{app}/categories/deals", "category.critical": True},
+        then=read(
+            "/v1/apps/{app}/categories", {"categories.0.name": "apps/{app}/categories/deals"}
+        ),
     ),
-    "PolicyAdminService_ListCategories": Call("GET", "/v1/apps/{app}/categories"),
+    "PolicyAdminService_ListCategories": Call(
+        "GET",
+        "/v1/apps/{app}/categories",
+        expect={"categories.0.displayName": "Promotions", "categories.1": ABSENT},
+    ),
     "PolicyAdminService_UpdateCategory": Call(
-        "PATCH", "/v1/apps/{app}/categories/promo", {"displayName": "Deals"}
+        "PATCH",
+        "/v1/apps/{app}/categories/promo",
+        {"displayName": "Offers"},
+        {"category.displayName": "Offers"},
+        then=read("/v1/apps/{app}/categories", {"categories.0.displayName": "Offers"}),
     ),
-    "PolicyAdminService_DeleteCategory": Call("DELETE", "/v1/apps/{app}/categories/promo"),
-    "PolicyAdminService_GetAppPolicy": Call("GET", "/v1/apps/{app}/policy"),
+    "PolicyAdminService_DeleteCategory": Call(
+        "DELETE",
+        "/v1/apps/{app}/categories/promo",
+        expect={"": {}},
+        then=read("/v1/apps/{app}/categories", {"categories": []}),
+    ),
+    "PolicyAdminService_GetAppPolicy": Call(
+        "GET",
+        "/v1/apps/{app}/policy",
+        expect={
+            "policy.name": "apps/{app}/policy",
+            "policy.quietHoursMode": "QUIET_HOURS_MODE_DEFER",
+            "policy.privacyMode": "PRIVACY_MODE_OFF",
+        },
+    ),
     "PolicyAdminService_UpdateAppPolicy": Call(
-        "PATCH", "/v1/apps/{app}/policy", {"dailyQuota": "1000"}
+        "PATCH",
+        "/v1/apps/{app}/policy",
+        {"dailyQuota": "1000"},
+        {"policy.name": "apps/{app}/policy", "policy.dailyQuota": "1000"},
+        then=read("/v1/apps/{app}/policy", {"policy.dailyQuota": "1000"}),
     ),
     "PolicyAdminService_GetStats": Call(
-        "GET", "/v1/apps/{app}/stats?startTime=2024-05-01T00:00:00Z"
+        "GET",
+        "/v1/apps/{app}/stats?startTime=2024-05-01T00:00:00Z&endTime=2024-05-02T00:00:00Z",
+        expect={"byStatus": [], "topUsers": []},
     ),
-    "PolicyAdminService_GetDeliveryHealth": Call("GET", "/v1/apps/{app}/deliveryHealth"),
+    "PolicyAdminService_GetDeliveryHealth": Call(
+        "GET",
+        "/v1/apps/{app}/deliveryHealth",
+        expect={"queueDepth": "0", "topFailures": [], "recentFailures": []},
+    ),
     "PolicyAdminService_ListAuditEntries": Call(
-        "GET", "/v1/apps/{app}/auditEntries?actionPrefix=device."
+        "GET",
+        "/v1/apps/{app}/auditEntries?actionPrefix=device.",
+        expect={
+            "entries.0.action": "device.register",
+            "entries.0.resource": "apps/{app}/devices/{device}",
+            "entries.1": ABSENT,
+        },
     ),
     # PushSenderService
     "PushSenderService_Send": Call(
@@ -962,6 +1015,44 @@ async def test_registering_on_a_disabled_app_is_400_failed_precondition(
         body = await response.json()
     assert body["code"] == grpc.StatusCode.FAILED_PRECONDITION.value[0]
     assert reason(body) == "APP_DISABLED"
+
+
+async def test_sending_on_a_disabled_app_is_400_failed_precondition(
+    http: aiohttp.ClientSession, api: Api, admin: dict[str, str]
+) -> None:
+    world = await make_world(api)
+    async with http.patch(
+        f"/v1/apps/{world.app}", json={"disabled": True}, headers=admin
+    ) as response:
+        assert response.status == 200
+    send = {"target": {"userId": "u-1"}, "notification": NOTE}
+    async with http.post(f"/v1/apps/{world.app}/sends:send", json=send, headers=admin) as response:
+        assert response.status == 400
+        assert reason(await response.json()) == "APP_DISABLED"
+
+
+async def test_the_daily_quota_is_429_with_retry_after_until_midnight_utc(
+    http: aiohttp.ClientSession, api: Api, admin: dict[str, str]
+) -> None:
+    world = await make_world(api)  # one device, of user u-1
+    async with http.patch(
+        f"/v1/apps/{world.app}/policy", json={"dailyQuota": "1"}, headers=admin
+    ) as response:
+        assert response.status == 200
+    send = {"target": {"userId": "u-1"}, "notification": NOTE}
+    path = f"/v1/apps/{world.app}/sends:send"
+    async with http.post(path, json=send, headers=admin) as response:
+        assert response.status == 200
+    before = datetime.now(UTC)
+    async with http.post(path, json=send, headers=admin) as response:
+        assert response.status == 429
+        body = await response.json()
+        retry_after = int(response.headers["Retry-After"])
+    assert reason(body) == "DAILY_QUOTA_EXCEEDED"
+    midnight = datetime.combine(before.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    left = (midnight - before).total_seconds()
+    # Rounded up to whole seconds, from an instant during the call; generous for a slow box.
+    assert left - 60 <= retry_after <= math.ceil(left) + 1
 
 
 async def test_a_known_path_with_another_method_is_405_with_allow(

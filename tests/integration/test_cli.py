@@ -25,11 +25,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from clarion.store import schema
 from clarion.store.schema import devices
-from clarion.v1 import api_key_pb2, device_pb2, provider_pb2
+from clarion.v1 import api_key_pb2, device_pb2, policy_pb2, provider_pb2
 from clarion.v1 import credentials_service_pb2 as creds_pb
 from clarion.v1 import device_registry_service_pb2 as devices_pb
 from clarion.v1 import policy_admin_service_pb2 as pb
-from harness import Api, Server, Stubs, TestApp, expect_error
+from delivery_kit import apns_token, push_app
+from harness import Api, ProviderFakes, Server, Stubs, TestApp, expect_error
 
 WRITE = [api_key_pb2.SCOPE_DEVICES_WRITE]
 MANAGE = [api_key_pb2.SCOPE_APP_MANAGE]
@@ -448,7 +449,7 @@ async def test_migrate_creates_the_schema_and_is_idempotent(tmp_path: Path) -> N
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
     for _ in range(2):
         run = ok(await clarion("migrate", "--database-url", url, cwd=tmp_path))
-        assert run.out.strip() == "schema at revision 0002"
+        assert run.out.strip() == "schema at revision 0004"
     engine = sa.create_engine(url.replace("+aiosqlite", ""))
     try:
         assert set(sa.inspect(engine).get_table_names()) == {
@@ -458,3 +459,123 @@ async def test_migrate_creates_the_schema_and_is_idempotent(tmp_path: Path) -> N
     finally:
         engine.dispose()
     assert not (tmp_path / ".clarion").exists()  # nothing made where it was not asked for
+
+
+# --- push test, stats, health, audit ---------------------------------------------------------
+
+
+async def test_push_test_sends_and_stats_health_audit_report_it(
+    api: Api, server: Server, fakes: ProviderFakes, tmp_path: Path
+) -> None:
+    push = await push_app(api, fakes)
+    await push.api.admin(
+        push.api.admin.admin.CreateCategory,
+        pb.CreateCategoryRequest(
+            parent=push.parent, category_id="promo", category=policy_pb2.Category()
+        ),
+    )
+    token = apns_token()
+    device = await push.register(provider_pb2.PROVIDER_APNS, token=token, user_id="cli-user")
+    off = await push.writer(
+        push.writer.devices.RegisterDevice,
+        devices_pb.RegisterDeviceRequest(
+            parent=push.parent,
+            device=device_pb2.Device(
+                provider=provider_pb2.PROVIDER_FCM,
+                token=f"fcm:{uuid.uuid4().hex}{uuid.uuid4().hex}",
+                category_preferences={"promo": False},
+            ),
+        ),
+    )
+    admin = api.server.admin_key
+    app_id = push.app.id
+
+    sent = ok(
+        await clarion(
+            "push",
+            "test",
+            "--app",
+            app_id,
+            "--device",
+            device.name.rsplit("/", 1)[1],
+            "--category",
+            "promo",
+            "--title",
+            "Hi",
+            "--body",
+            "From the CLI",
+            cwd=tmp_path,
+            server=server,
+            key=admin,
+        )
+    ).documents()
+    assert sent[0]["status"] == "DELIVERY_STATUS_SENT"
+    (received,) = [n for n in fakes.apns.accepted if n.token == token]
+    assert received.payload["aps"]["alert"] == {"title": "Hi", "body": "From the CLI"}
+    assert received.payload["aps"]["category"] == "promo"
+    suppressed = ok(
+        await clarion(
+            "push",
+            "test",
+            "--app",
+            app_id,
+            "--device",
+            off.device.name.rsplit("/", 1)[1],
+            "--category",
+            "promo",
+            cwd=tmp_path,
+            server=server,
+            key=admin,
+        )
+    ).documents()
+    assert (suppressed[0]["status"], suppressed[0]["reason"]) == (
+        "DELIVERY_STATUS_SUPPRESSED",
+        "category_disabled",
+    )
+
+    stats = ok(
+        await clarion(
+            "stats", "--app", app_id, "--since", "1h", cwd=tmp_path, server=server, key=admin
+        )
+    ).documents()[0]
+    assert {(c["status"], c["count"]) for c in stats["byStatus"]} == {
+        ("DELIVERY_STATUS_SENT", "1"),
+        ("DELIVERY_STATUS_SUPPRESSED", "1"),
+    }
+    assert stats["topUsers"] == [{"userId": "cli-user", "deliveries": "1"}]
+    health = ok(
+        await clarion("health", "--app", app_id, cwd=tmp_path, server=server, key=admin)
+    ).documents()[0]
+    assert health["counts7d"]["total"] == "2"
+    entries = ok(
+        await clarion(
+            "audit", "--app", app_id, "--action", "push.", cwd=tmp_path, server=server, key=admin
+        )
+    ).documents()
+    assert [e["action"] for e in entries] == ["push.attempt", "push.attempt"]
+    assert all(e["actor"].startswith("apiKeys/") for e in entries)
+    limited = ok(
+        await clarion(
+            "audit", "--app", app_id, "--limit", "1", cwd=tmp_path, server=server, key=admin
+        )
+    ).documents()
+    assert len(limited) == 1
+
+
+async def test_push_test_reports_a_refusal_with_its_reason(
+    api: Api, server: Server, tmp_path: Path
+) -> None:
+    app = await api.new_app()
+    run = await clarion(
+        "push",
+        "test",
+        "--app",
+        app.id,
+        "--device",
+        "01ABCDEFGHJKMNPQRSTVWXYZ01",
+        cwd=tmp_path,
+        server=server,
+        key=api.server.admin_key,
+    )
+    assert run.code == 1
+    assert "NOT_FOUND" in run.err and "DEVICE_NOT_FOUND" in run.err

@@ -14,6 +14,7 @@ from clarion.domain.access import Scope
 from clarion.domain.device_rules import Provider
 from clarion.domain.errors import InvalidArgument
 from clarion.secrets import Envelope, credential_aad
+from clarion.store.audit import AuditEntry, AuditLog
 from clarion.store.credentials import CredentialRecord, CredentialStore
 from clarion.v1 import credential_pb2
 from clarion.v1 import credentials_service_pb2 as pb
@@ -104,7 +105,10 @@ def credential_message(record: CredentialRecord) -> credential_pb2.Credential:
 class Credentials(pb_grpc.CredentialsServiceServicer):
     """The CredentialsService handlers."""
 
-    def __init__(self, auth: Authenticator, store: CredentialStore, envelope: Envelope) -> None:
+    def __init__(
+        self, auth: Authenticator, store: CredentialStore, envelope: Envelope, audit: AuditLog
+    ) -> None:
+        self._audit = audit
         self._auth = auth
         self._store = store
         self._envelope = envelope
@@ -118,14 +122,23 @@ class Credentials(pb_grpc.CredentialsServiceServicer):
         principal.require(app_id, Scope.APP_MANAGE)
         if request.WhichOneof("material") == "web_push" and not request.web_push.private_key:
             record = await self._put_vapid_subject(app_id, request.web_push.subject)
-            return pb.PutCredentialResponse(credential=credential_message(record))
-        validated = _validate(request)
-        record = await self._store.put(
-            app_id,
-            validated.provider,
-            self._seal(app_id, validated),
-            validated.metadata(),
-            validated.fingerprint,
+        else:
+            validated = _validate(request)
+            record = await self._store.put(
+                app_id,
+                validated.provider,
+                self._seal(app_id, validated),
+                validated.metadata(),
+                validated.fingerprint,
+            )
+        await self._audit.record(
+            AuditEntry(
+                app_id,
+                principal.key_name,
+                "credential.put",
+                f"apps/{app_id}/credentials/{record.provider}",
+                {"fingerprint": record.fingerprint},
+            )
         )
         return pb.PutCredentialResponse(credential=credential_message(record))
 
@@ -178,6 +191,9 @@ class Credentials(pb_grpc.CredentialsServiceServicer):
                 reason="INVALID_NAME",
             ) from None
         await self._store.delete(app_id, provider)
+        await self._audit.record(
+            AuditEntry(app_id, principal.key_name, "credential.delete", request.name)
+        )
         return pb.DeleteCredentialResponse()
 
     @rpc

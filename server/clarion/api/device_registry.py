@@ -24,6 +24,7 @@ from clarion.domain.devices import (
 from clarion.domain.errors import InvalidArgument, PermissionDenied
 from clarion.domain.paging import PageRequest
 from clarion.secrets import TokenCipher, token_aad
+from clarion.store.audit import AuditEntry, AuditLog
 from clarion.store.clock import utcnow
 from clarion.store.devices import DeviceFilter, DeviceStore, SealedToken
 from clarion.v1 import device_pb2, provider_pb2
@@ -142,7 +143,10 @@ def device_message(device: Device) -> device_pb2.Device:
 class DeviceRegistry(pb_grpc.DeviceRegistryServiceServicer):
     """The DeviceRegistryService handlers."""
 
-    def __init__(self, auth: Authenticator, devices: DeviceStore, tokens: TokenCipher) -> None:
+    def __init__(
+        self, auth: Authenticator, devices: DeviceStore, tokens: TokenCipher, audit: AuditLog
+    ) -> None:
+        self._audit = audit
         self._auth = auth
         self._devices = devices
         self._tokens = tokens
@@ -175,6 +179,15 @@ class DeviceRegistry(pb_grpc.DeviceRegistryServiceServicer):
             ciphertext=self._tokens.encrypt(reg.secret, aad),
         )
         device, created = await self._devices.register(app_id, reg, sealed)
+        await self._audit.record(
+            AuditEntry(
+                app_id,
+                principal.key_name,
+                "device.register",
+                names.device_name(app_id, device.id),
+                {"provider": str(reg.provider), "created": str(created).lower()},
+            )
+        )
         return pb.RegisterDeviceResponse(device=device_message(device), created=created)
 
     @rpc
@@ -221,8 +234,17 @@ class DeviceRegistry(pb_grpc.DeviceRegistryServiceServicer):
         self, request: pb.UnregisterDeviceRequest, context: Ctx
     ) -> pb.UnregisterDeviceResponse:
         ref = names.device_ref(request.name)
-        await self._writer(context, ref)
-        return pb.UnregisterDeviceResponse(device=device_message(await self._devices.revoke(ref)))
+        principal = await self._writer(context, ref)
+        device = await self._devices.revoke(ref)
+        await self._audit.record(
+            AuditEntry(
+                ref.app_id,
+                principal.key_name,
+                "device.unregister",
+                names.device_name(ref.app_id, device.id),
+            )
+        )
+        return pb.UnregisterDeviceResponse(device=device_message(device))
 
     async def _topics(
         self, context: Ctx, name: str, topics: list[str], *, subscribe: bool
@@ -269,4 +291,14 @@ class DeviceRegistry(pb_grpc.DeviceRegistryServiceServicer):
             # Longer ago than the calendar goes (Duration allows 10,000 years): nothing is older.
             seen_before = datetime.min.replace(tzinfo=UTC)
         count = await self._devices.purge_stale(app_id, seen_before, request.dry_run)
+        if not request.dry_run:
+            await self._audit.record(
+                AuditEntry(
+                    app_id,
+                    principal.key_name,
+                    "device.purge",
+                    f"apps/{app_id}",
+                    {"purged": str(count), "seen_before": seen_before.isoformat()},
+                )
+            )
         return pb.PurgeStaleDevicesResponse(purged_count=count, dry_run=request.dry_run)

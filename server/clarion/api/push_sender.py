@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Final
 
@@ -15,6 +15,7 @@ from clarion.api.notifications import notification_from_proto, notification_to_p
 from clarion.api.times import dt, ts
 from clarion.domain import device_rules, names
 from clarion.domain.access import Scope
+from clarion.domain.categories import apply_category
 from clarion.domain.content import DEFAULT_TTL
 from clarion.domain.deliveries import (
     Delivery,
@@ -33,6 +34,8 @@ from clarion.domain.notifications import (
 )
 from clarion.domain.paging import PageRequest
 from clarion.store.apps import AppStore
+from clarion.store.audit import AuditEntry, AuditLog
+from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.receipts import ReceiptLog
 from clarion.store.sends import NewSend, SendFilter, SendStore
@@ -285,20 +288,56 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
         receipts: ReceiptLog,
         apps: AppStore,
         signals: Signals,
+        categories: CategoryStore,
+        audit: AuditLog,
         limits: SendLimits | None = None,
     ) -> None:
+        self._audit = audit
         self._auth = auth
         self._sends = sends
         self._receipts = receipts
         self._apps = apps
         self._signals = signals
+        self._categories = categories
         self._limits = limits or SendLimits()
 
     async def _accept(self, new: NewSend) -> tuple[Send, bool]:
-        send, deduplicated = await self._sends.create(new)
+        new = await self._with_category(new)
+        try:
+            send, deduplicated = await self._sends.create(new)
+        except ClarionError as exc:
+            await self._refused(new, exc)
+            raise
         if not deduplicated:
             metrics.SENDS.labels(new.app_id, str(new.target_kind)).inc()
         return send, deduplicated
+
+    async def _refused(self, new: NewSend, exc: ClarionError) -> None:
+        """Audit a send the store refused (disabled app, quota, unknown device); an accepted
+        one is audited inside its own transaction (store/sends.py)."""
+        if exc.reason == "APP_NOT_FOUND":
+            return  # nothing to attach an entry to
+        await self._audit.record(
+            AuditEntry(
+                new.app_id,
+                new.creator,
+                "push.attempt",
+                f"apps/{new.app_id}",
+                {"outcome": exc.reason, "target": str(new.target_kind)},
+            )
+        )
+
+    async def _with_category(self, new: NewSend) -> NewSend:
+        """The send with its category's defaults filled in where it left them unset (the
+        send's own values win). A category the app has not defined adds nothing: its key
+        still travels to the device, and preferences for it still apply."""
+        key = new.notification.get("category")
+        category = await self._categories.find(new.app_id, key) if key else None
+        if category is None:
+            return new
+        notification = apply_category(notification_from_json(new.notification), category)
+        ttl = notification.ttl if notification.ttl is not None else DEFAULT_TTL
+        return replace(new, notification=notification_to_json(notification), ttl=ttl)
 
     @rpc
     async def Send(self, request: pb.SendRequest, context: Ctx) -> pb.SendResponse:

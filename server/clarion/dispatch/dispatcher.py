@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from clarion import metrics
+from clarion.dispatch.policy import BatchPolicy, PolicyStage
 from clarion.domain.content import ContentCache
 from clarion.domain.credential_rules import ApnsEnvironment
 from clarion.domain.deliveries import (
@@ -81,6 +82,7 @@ class Dispatcher:
         tokens: TokenCipher,
         providers: Mapping[Provider, ProviderClient],
         signals: Signals,
+        policy: PolicyStage,
         settings: DispatchSettings | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
@@ -92,6 +94,7 @@ class Dispatcher:
         self._tokens = tokens
         self._providers = providers
         self._signals = signals
+        self._policy = policy
         self.settings = settings or DispatchSettings()
         self._clock = clock
         self._rng = rng or random.Random()
@@ -165,9 +168,12 @@ class Dispatcher:
                 live.append(c)
         recipients = await self._queue.recipients([c.device_id for c in live])
         await self._load_notifications({c.send_id for c in live})
+        policy = await self._policy.evaluate(live, self._notifications, now)
         groups: dict[tuple[str, Provider], list[tuple[Claimed, PushItem]]] = defaultdict(list)
         for c in live:
-            prepared = self._prepare(c, recipients.get(c.device_id))
+            prepared = policy.held.get((c.send_id, c.device_id)) or self._prepare(
+                c, recipients.get(c.device_id), policy
+            )
             if isinstance(prepared, Transition):
                 results.append(Settled(c, prepared))
             else:
@@ -177,7 +183,9 @@ class Dispatcher:
             results.extend(group)
         return results
 
-    def _prepare(self, c: Claimed, device: Recipient | None) -> PushItem | Transition:
+    def _prepare(
+        self, c: Claimed, device: Recipient | None, policy: BatchPolicy
+    ) -> PushItem | Transition:
         """The provider item for one delivery, or the transition that replaces sending."""
         if device is None or device.status is not DeviceStatus.ACTIVE:
             return Transition(DeliveryStatus.SUPPRESSED, DEVICE_INACTIVE)
@@ -199,6 +207,7 @@ class Dispatcher:
             locale=device.locale,
             expires_at=c.expires_at,
         )
+        content = policy.protect(c.app_id, content)
         return PushItem(delivery_id=f"{c.send_id}/{c.device_id}", device=address, content=content)
 
     async def _send_group(

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clarion.domain.errors import AlreadyExists, NotFound
+from clarion.domain.errors import AlreadyExists, FailedPrecondition, NotFound
+from clarion.domain.quota import quota_day
 from clarion.store.clock import utcnow
-from clarion.store.schema import apps, devices
+from clarion.store.schema import apps, daily_counts, devices
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class AppRecord:
     created_at: datetime
     updated_at: datetime
     device_count: int = 0
+    notifications_today: int = 0
 
 
 def _record(row: Row[tuple[object, ...]], device_count: int = 0) -> AppRecord:
@@ -44,6 +46,17 @@ async def require_app(conn: AsyncConnection, app_id: str) -> AppRecord:
     if row is None:
         raise NotFound(f"apps/{app_id}", reason="APP_NOT_FOUND")
     return _record(row)
+
+
+async def require_enabled_app(conn: AsyncConnection, app_id: str, refused: str) -> AppRecord:
+    """The app, NOT_FOUND, or FAILED_PRECONDITION (`APP_DISABLED`) when it is disabled;
+    `refused` names what a disabled app does not accept (`sends`, `registrations`)."""
+    app = await require_app(conn, app_id)
+    if app.disabled:
+        raise FailedPrecondition(
+            f"apps/{app_id} is disabled: it accepts no {refused}", reason="APP_DISABLED"
+        )
+    return app
 
 
 class AppStore:
@@ -71,7 +84,8 @@ class AppStore:
         return AppRecord(app_id, display_name, disabled, now, now)
 
     async def get(self, app_id: str) -> AppRecord:
-        """One app with its ACTIVE device count; NOT_FOUND when missing."""
+        """One app with its ACTIVE device count and today's notifications; NOT_FOUND when
+        missing."""
         async with self._engine.connect() as conn:
             app = await require_app(conn, app_id)
             count = await conn.scalar(
@@ -79,7 +93,12 @@ class AppStore:
                 .select_from(devices)
                 .where(devices.c.app_id == app_id, devices.c.status == "active")
             )
-        return _with_count(app, int(count or 0))
+            today = await conn.scalar(
+                select(daily_counts.c.notifications).where(
+                    daily_counts.c.app_id == app_id, daily_counts.c.day == quota_day(utcnow())
+                )
+            )
+        return replace(app, device_count=int(count or 0), notifications_today=int(today or 0))
 
     async def list(self, after: str | None, limit: int, only: str | None) -> list[AppRecord]:
         """Apps by id after `after`; `only` restricts to one app (app keys see their own)."""
@@ -107,9 +126,3 @@ class AppStore:
         async with self._engine.begin() as conn:
             await require_app(conn, app_id)
             await conn.execute(delete(apps).where(apps.c.id == app_id))
-
-
-def _with_count(app: AppRecord, count: int) -> AppRecord:
-    return AppRecord(
-        app.id, app.display_name, app.disabled, app.created_at, app.updated_at, device_count=count
-    )

@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from clarion.domain.credential_rules import ApnsEnvironment
 from clarion.domain.device_rules import Provider, QuietHours
 from clarion.domain.devices import Device, DeviceRegistration, DeviceStatus, Platform
-from clarion.domain.errors import FailedPrecondition, InvalidArgument, NotFound
+from clarion.domain.errors import InvalidArgument, NotFound
 from clarion.domain.names import DeviceRef, device_name
-from clarion.store.apps import require_app
+from clarion.store.apps import require_app, require_enabled_app
 from clarion.store.clock import utcnow
 from clarion.store.ids import new_id
+from clarion.store.policy import charge_registration
 from clarion.store.schema import device_topics, devices
 
 
@@ -138,12 +139,8 @@ class DeviceStore:
     ) -> tuple[Device, bool]:
         now = utcnow()
         async with self._engine.begin() as conn:
-            app = await require_app(conn, app_id)
-            if app.disabled:
-                raise FailedPrecondition(
-                    f"apps/{app_id} is disabled: it accepts no registrations",
-                    reason="APP_DISABLED",
-                )
+            await require_enabled_app(conn, app_id, "registrations")
+            await charge_registration(conn, app_id, reg.user_id, now)
             by_install = None
             if reg.install_id is not None:
                 by_install = (

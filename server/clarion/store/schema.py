@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -246,4 +247,95 @@ receipt_sequences = Table(
     metadata,
     Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
     Column("last_cursor", BigInteger, nullable=False),
+)
+
+# --- delivery policy (migration 0004) --------------------------------------------------------
+
+# One row per app once its policy was first changed; an app without one has the defaults.
+app_policies = Table(
+    "app_policies",
+    metadata,
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("daily_quota", BigInteger, nullable=False, default=0),
+    Column("registrations_per_user_hour", Integer, nullable=False, default=0),
+    Column("quiet_start_minute", Integer, nullable=True),
+    Column("quiet_end_minute", Integer, nullable=True),
+    Column("quiet_hours_mode", String(16), nullable=False),
+    Column("frequency_cap_hour", Integer, nullable=False, default=0),
+    Column("frequency_cap_day", Integer, nullable=False, default=0),
+    Column("privacy_mode", String(16), nullable=False),
+    Column("generic_title", String(256), nullable=False, default=""),
+    Column("generic_body", Text, nullable=False, default=""),
+    Column("stale_device_retention_seconds", BigInteger, nullable=True),
+    Column("receipt_retention_seconds", BigInteger, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Notifications (deliveries) accepted per app per UTC day: the daily quota's counter. The
+# row is bumped inside the send's transaction, so its lock orders concurrent sends.
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("notifications", BigInteger, nullable=False),
+    PrimaryKeyConstraint("app_id", "day"),
+)
+
+# Recent device registrations per user, for the per-user rate limit (kept for an hour).
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(256), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index(None, "app_id", "user_id", "at"),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(63), nullable=False),
+    Column("display_name", String(128), nullable=False, default=""),
+    # Empty strings and NULL TTL mean "no default" (the send's value or the global default).
+    Column("priority", String(16), nullable=False, default=""),
+    Column("ttl_seconds", BigInteger, nullable=True),
+    Column("respects_quiet_hours", Boolean, nullable=False, default=True),
+    Column("interruption_level", String(32), nullable=False, default=""),
+    Column("sound", String(256), nullable=False, default=""),
+    Column("actions", JSON, nullable=False, default=list),  # [{"id": ..., "title": ...}]
+    Column("critical", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("app_id", "key"),
+)
+
+# The frequency caps' memory: one row per delivery the policy let through (at the instant it
+# goes out, the deferred instant for a deferred one). Caps count distinct sends per user.
+frequency_events = Table(
+    "frequency_events",
+    metadata,
+    Column("send_id", String(26), nullable=False),
+    Column("device_id", String(26), nullable=False),
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", String(256), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("send_id", "device_id"),
+    Index(None, "app_id", "user_id", "at"),
+)
+
+# Who did what, when: administrative changes and push attempts (never a secret or token).
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("app_id", String(63), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("time", UtcDateTime, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("resource", String(512), nullable=False),
+    Column("details", JSON, nullable=False, default=dict),
+    Index(None, "app_id", "id"),
 )

@@ -59,6 +59,7 @@ from clarion.store import receipts as log
 from clarion.store.apps import require_app
 from clarion.store.clock import utcnow
 from clarion.store.ids import new_id
+from clarion.store.policy import admit_sends
 from clarion.store.schema import (
     UtcDateTime,
     as_record,
@@ -472,6 +473,16 @@ async def _create_one(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
     return send, last_cursor
 
 
+def _admitted(
+    batch: Sequence[NewSend], written: Sequence[tuple[Send, int]]
+) -> list[tuple[str, str, TargetKind, DeliveryCounts]]:
+    """What `policy.admit_sends` needs of each written send."""
+    return [
+        (send.id, new.creator, new.target_kind, send.counts)
+        for new, (send, _) in zip(batch, written, strict=True)
+    ]
+
+
 #: Most sends one app's writer commits in one transaction (see SendStore).
 GROUP_COMMIT_LIMIT: Final = 64
 
@@ -616,6 +627,8 @@ class SendStore:
             async with self._engine.begin() as conn:
                 for new in batch:
                     written.append(await _create_one(conn, new))
+                # Disabled app, daily quota, audit: a refusal rolls the whole batch back.
+                await admit_sends(conn, batch[0].app_id, _admitted(batch, written), utcnow())
             if self._on_commit is not None:
                 self._on_commit(len(batch))
         except IntegrityError:
