@@ -1,0 +1,69 @@
+"""Each client built once per session, from its registry's packages, and its example's command.
+
+The builds are what a developer adding the client to a project would run: `go build` (the
+module's requirements from the Go module proxy), `mvn package` (Maven Central), `npm ci` and
+`npm run build` (the npm registry), and `pip install clients/python` into a fresh virtual
+environment that has nothing of the server (PyPI).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from client_kit import CLIENTS, Example, build
+
+LANGUAGES = ("go", "java", "ts", "python")
+
+
+def go_example(tmp: pytest.TempPathFactory) -> Example:
+    binary = tmp.mktemp("go") / "sendandwatch"
+    build("go build", ["go", "build", "-o", str(binary), "./examples/sendandwatch"], CLIENTS / "go")
+    return Example("go", "Hello from Go", (str(binary),))
+
+
+def java_example(tmp: pytest.TempPathFactory) -> Example:
+    build("mvn package", ["mvn", "-B", "-q", "-Dstyle.color=never", "package"], CLIENTS / "java")
+    jar = CLIENTS / "java" / "example" / "target" / "clarion-example.jar"
+    return Example("java", "Hello from Java", ("java", "-jar", str(jar)))
+
+
+def ts_example(tmp: pytest.TempPathFactory) -> Example:
+    ts = CLIENTS / "ts"
+    build("npm ci", ["npm", "ci", "--no-audit", "--no-fund"], ts)
+    build("npm run build", ["npm", "run", "build"], ts)
+    return Example(
+        "ts", "Hello from TypeScript", ("node", str(ts / "dist" / "examples" / "send-and-watch.js"))
+    )
+
+
+def python_example(tmp: pytest.TempPathFactory) -> Example:
+    venv = tmp.mktemp("python-client") / "venv"
+    build("python -m venv", [sys.executable, "-m", "venv", str(venv)], CLIENTS)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    build("pip install clients/python", [*pip, str(CLIENTS / "python")], CLIENTS)
+    script = CLIENTS / "python" / "examples" / "send_and_watch.py"
+    return Example("python", "Hello from Python", (str(venv / "bin" / "python"), str(script)))
+
+
+BUILDERS = {"go": go_example, "java": java_example, "ts": ts_example, "python": python_example}
+
+
+@pytest.fixture(scope="session")
+def built_examples() -> dict[str, Example]:
+    """Examples built so far this session, by language."""
+    return {}
+
+
+@pytest.fixture(params=LANGUAGES)
+def example(
+    request: pytest.FixtureRequest,
+    built_examples: dict[str, Example],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Example:
+    """One client's example, built on first use in the session."""
+    language: str = request.param
+    if language not in built_examples:
+        built_examples[language] = BUILDERS[language](tmp_path_factory)
+    return built_examples[language]

@@ -1,0 +1,115 @@
+"""Each generated client's example, run as a subprocess against a live Clarion.
+
+The server is the session's (tests/conftest.py), delivering to the provider fakes, so a
+receipt the example prints as SENT means the fake APNs verified the provider token and
+accepted the notification. Every client runs against both databases, like every other
+end-to-end test.
+"""
+
+from __future__ import annotations
+
+import json
+
+from clarion.v1 import api_key_pb2, provider_pb2, send_pb2
+from client_kit import Example, Receipt, Running, parse_fields, receipts_in
+from delivery_kit import PushApp, note, push_app, watch
+from harness import Api, ProviderFakes
+from proxy import DroppingProxy
+
+SCOPES = (
+    api_key_pb2.SCOPE_DEVICES_WRITE,
+    api_key_pb2.SCOPE_PUSH_SEND,
+    api_key_pb2.SCOPE_RECEIPTS_READ,
+)
+
+
+async def example_key(api: Api, app: PushApp) -> str:
+    """The one key an example uses: it registers, sends and watches."""
+    return await api.new_key(app.app.id, SCOPES)
+
+
+async def test_example_registers_sends_and_prints_the_receipts(
+    example: Example, api: Api, fakes: ProviderFakes
+) -> None:
+    app = await push_app(api, fakes)
+    env = example.env(api.server.address, await example_key(api, app), app.app.id, "alice")
+    running = await Running.start(example, env=env)
+    code = await running.wait(within=60)
+    assert code == 0, running.output()
+
+    device = next(parse_fields(f"x name={line.split()[1]}")["name"] for line in running.lines
+                  if line.startswith("device "))
+    send_line = next(line for line in running.lines if line.startswith("send "))
+    send = send_line.split()[1]
+    assert parse_fields(send_line)["deliveries"] == "1"
+    receipts = receipts_in(running.lines)
+    assert [(r.device, r.status) for r in receipts] == [
+        (device, "DELIVERY_STATUS_QUEUED"),
+        (device, "DELIVERY_STATUS_SENT"),
+    ], running.output()
+    assert all(r.send == send for r in receipts)
+    assert receipts[0].cursor < receipts[1].cursor
+
+    # The server agrees, and the fake APNs holds the notification the example sent.
+    (delivery,) = await app.deliveries(send)
+    assert delivery.device == device
+    assert delivery.status == send_pb2.DELIVERY_STATUS_SENT
+    delivered = [n for n in fakes.apns.accepted if send in json.dumps(n.payload)]
+    assert len(delivered) == 1
+    assert delivered[0].payload["aps"]["alert"]["title"] == example.title
+
+
+async def test_watcher_resumes_after_the_connection_drops(
+    example: Example, api: Api, fakes: ProviderFakes
+) -> None:
+    """Connections cut mid-stream, receipts written while the client cannot connect: the
+    example's watcher reconnects, resumes after its last cursor, and prints the app's log
+    exactly once, in order."""
+    app = await push_app(api, fakes)
+    await app.register(provider_pb2.PROVIDER_APNS, user_id="bob")
+    await app.register(provider_pb2.PROVIDER_FCM, user_id="bob")
+    key = await example_key(api, app)
+    to_bob = send_pb2.Target(user_id="bob")
+
+    def sent(send: str) -> object:
+        return lambda lines: sum(
+            r.send == send and r.status == "DELIVERY_STATUS_SENT" for r in receipts_in(lines)
+        ) == 2
+
+    async with DroppingProxy(api.server.address) as proxy:
+        env = example.env(proxy.address, key, app.app.id, "bob")
+        running = await Running.start(example, "watch", env=env)
+        try:
+            first = await app.send(to_bob, note("first"))
+            await running.until(sent(first.name))
+
+            proxy.pause()
+            proxy.drop()
+            # Written while the watcher cannot reach the server.
+            second = await app.send(to_bob, note("second"))
+            await app.settled(second.name)
+            proxy.resume()
+
+            await running.until(sent(second.name))
+            third = await app.send(to_bob, note("third"))
+            await running.until(sent(third.name))
+        finally:
+            await running.stop()
+
+    reconnects = [parse_fields(line) for line in running.lines if line.startswith("reconnecting")]
+    assert reconnects, running.output()
+    printed = receipts_in(running.lines)
+    # The log as the server holds it: 3 sends x 2 devices x (QUEUED, SENT).
+    reference = await watch(app.watcher, app.parent, start=2)  # START_POSITION_EARLIEST
+    try:
+        log = await reference.until(lambda rs: len(rs) >= 12)
+    finally:
+        await reference.close()
+    expected = [
+        Receipt(r.cursor, send_pb2.DeliveryStatus.Name(r.status), r.device, r.send, r.reason)
+        for r in log
+    ]
+    assert printed == expected, running.output()
+    # The first reconnection resumed after the last receipt printed before the drop.
+    first_sent_cursor = max(r.cursor for r in printed if r.send == first.name)
+    assert int(reconnects[0]["after"]) == first_sent_cursor
