@@ -8,10 +8,10 @@ environment that has nothing of the server (PyPI).
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import pytest
-
 from client_kit import CLIENTS, Example, build
 
 LANGUAGES = ("go", "java", "ts", "python")
@@ -39,10 +39,14 @@ def ts_example(tmp: pytest.TempPathFactory) -> Example:
 
 
 def python_example(tmp: pytest.TempPathFactory) -> Example:
-    venv = tmp.mktemp("python-client") / "venv"
-    build("python -m venv", [sys.executable, "-m", "venv", str(venv)], CLIENTS)
+    work = tmp.mktemp("python-client")
+    # pip builds in the source tree; a copy keeps build/ out of the repository.
+    source = work / "clients-python"
+    shutil.copytree(CLIENTS / "python", source, ignore=shutil.ignore_patterns("*.egg-info"))
+    venv = work / "venv"
+    build("python -m venv", [sys.executable, "-m", "venv", str(venv)], work)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
-    build("pip install clients/python", [*pip, str(CLIENTS / "python")], CLIENTS)
+    build("pip install clients/python", [*pip, str(source)], work)
     script = CLIENTS / "python" / "examples" / "send_and_watch.py"
     return Example("python", "Hello from Python", (str(venv / "bin" / "python"), str(script)))
 

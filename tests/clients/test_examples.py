@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 
-from clarion.v1 import api_key_pb2, provider_pb2, send_pb2
 from client_kit import Example, Receipt, Running, parse_fields, receipts_in
+from proxy import DroppingProxy
+
+from clarion.v1 import api_key_pb2, provider_pb2, send_pb2
 from delivery_kit import PushApp, note, push_app, watch
 from harness import Api, ProviderFakes
-from proxy import DroppingProxy
 
 SCOPES = (
     api_key_pb2.SCOPE_DEVICES_WRITE,
@@ -37,8 +38,11 @@ async def test_example_registers_sends_and_prints_the_receipts(
     code = await running.wait(within=60)
     assert code == 0, running.output()
 
-    device = next(parse_fields(f"x name={line.split()[1]}")["name"] for line in running.lines
-                  if line.startswith("device "))
+    device = next(
+        parse_fields(f"x name={line.split()[1]}")["name"]
+        for line in running.lines
+        if line.startswith("device ")
+    )
     send_line = next(line for line in running.lines if line.startswith("send "))
     send = send_line.split()[1]
     assert parse_fields(send_line)["deliveries"] == "1"
@@ -72,9 +76,10 @@ async def test_watcher_resumes_after_the_connection_drops(
     to_bob = send_pb2.Target(user_id="bob")
 
     def sent(send: str) -> object:
-        return lambda lines: sum(
-            r.send == send and r.status == "DELIVERY_STATUS_SENT" for r in receipts_in(lines)
-        ) == 2
+        return lambda lines: (
+            sum(r.send == send and r.status == "DELIVERY_STATUS_SENT" for r in receipts_in(lines))
+            == 2
+        )
 
     async with DroppingProxy(api.server.address) as proxy:
         env = example.env(proxy.address, key, app.app.id, "bob")
