@@ -1,0 +1,109 @@
+/**
+ * The TypeScript client's example: registers an iOS device for a user, sends that user a
+ * notification and prints the send's receipts as they arrive, until every delivery settled.
+ * With the argument `watch` it prints every receipt of the app from the start of its log
+ * until stopped, reconnecting whenever the connection drops.
+ *
+ * Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
+ * CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
+ * CLARION_USER (default "example-user") and CLARION_INSECURE=1 for a server without TLS.
+ *
+ *   npm ci && npm run build
+ *   node dist/examples/send-and-watch.js          # register, send, print receipts
+ *   node dist/examples/send-and-watch.js watch    # every receipt of the app
+ */
+import { randomBytes } from "node:crypto";
+
+// In another project: from "@clarionpush/client" and "@clarionpush/client/v1/<file>_pb".
+import { createClarionClient, type ClarionClient } from "../src/index.js";
+import { Platform } from "../src/gen/clarion/v1/device_pb.js";
+import { Provider } from "../src/gen/clarion/v1/provider_pb.js";
+import { StartPosition, type Receipt } from "../src/gen/clarion/v1/receipt_pb.js";
+import { DeliveryStatus, DeliveryStatusSchema } from "../src/gen/clarion/v1/send_pb.js";
+
+const FINAL = new Set([
+  DeliveryStatus.SENT,
+  DeliveryStatus.SUPPRESSED,
+  DeliveryStatus.FAILED,
+  DeliveryStatus.INVALID_TOKEN,
+  DeliveryStatus.CANCELLED,
+  DeliveryStatus.EXPIRED,
+]);
+
+function print(r: Receipt): void {
+  const status = DeliveryStatusSchema.value[r.status]?.name ?? String(r.status);
+  console.log(
+    `receipt cursor=${r.cursor} status=${status} device=${r.device} send=${r.send} reason=${r.reason}`,
+  );
+}
+
+async function sendAndWatch(clarion: ClarionClient, parent: string, user: string): Promise<void> {
+  const { device } = await clarion.devices.registerDevice({
+    parent,
+    device: {
+      provider: Provider.APNS,
+      platform: Platform.IOS,
+      token: randomBytes(32).toString("hex"), // an APNs device token, as iOS reports it
+      userId: user,
+    },
+  });
+  console.log(`device ${device?.name}`);
+
+  const { send } = await clarion.push.send({
+    parent,
+    target: { kind: { case: "userId", value: user } },
+    notification: { title: "Hello from TypeScript", body: "Your order shipped." },
+  });
+  if (send === undefined) throw new Error("Send returned no send");
+  const total = Number(send.counts?.total ?? 0n);
+  console.log(`send ${send.name} deliveries=${total}`);
+  if (total === 0) return;
+
+  // Every receipt of this send from its first one; stop once each delivery has settled.
+  const settled = new Set<string>();
+  const receipts = clarion.watchReceipts({
+    parent,
+    send: send.name,
+    start: StartPosition.EARLIEST,
+  });
+  for await (const receipt of receipts) {
+    print(receipt);
+    if (FINAL.has(receipt.status)) settled.add(receipt.delivery);
+    if (settled.size === total) break;
+  }
+}
+
+async function watchAll(clarion: ClarionClient, parent: string): Promise<void> {
+  const stop = new AbortController();
+  process.once("SIGTERM", () => stop.abort());
+  process.once("SIGINT", () => stop.abort());
+  const receipts = clarion.watchReceipts(
+    { parent, start: StartPosition.EARLIEST },
+    {
+      signal: stop.signal,
+      onReconnect: (error, after) =>
+        console.log(`reconnecting after=${after} error=${error?.message ?? "stream ended"}`),
+    },
+  );
+  for await (const receipt of receipts) print(receipt);
+}
+
+async function main(): Promise<void> {
+  const server = process.env.CLARION_SERVER || "127.0.0.1:50051";
+  const scheme = process.env.CLARION_INSECURE === "1" ? "http" : "https";
+  const clarion = createClarionClient({
+    baseUrl: `${scheme}://${server}`,
+    apiKey: process.env.CLARION_API_KEY ?? "",
+  });
+  const parent = `apps/${process.env.CLARION_APP ?? ""}`;
+  if (process.argv[2] === "watch") {
+    await watchAll(clarion, parent);
+  } else {
+    await sendAndWatch(clarion, parent, process.env.CLARION_USER || "example-user");
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
