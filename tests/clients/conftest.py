@@ -19,6 +19,7 @@ LANGUAGES = ("go", "java", "ts", "python")
 
 def go_example(tmp: pytest.TempPathFactory) -> Example:
     binary = tmp.mktemp("go") / "sendandwatch"
+    build("go vet", ["go", "vet", "./..."], CLIENTS / "go")
     build("go build", ["go", "build", "-o", str(binary), "./examples/sendandwatch"], CLIENTS / "go")
     return Example("go", "Hello from Go", (str(binary),))
 
