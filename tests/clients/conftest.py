@@ -56,19 +56,27 @@ BUILDERS = {"go": go_example, "java": java_example, "ts": ts_example, "python": 
 
 
 @pytest.fixture(scope="session")
-def built_examples() -> dict[str, Example]:
-    """Examples built so far this session, by language."""
+def built_examples() -> dict[str, Example | str]:
+    """Examples built so far this session by language, or why their build failed."""
     return {}
 
 
 @pytest.fixture(params=LANGUAGES)
 def example(
     request: pytest.FixtureRequest,
-    built_examples: dict[str, Example],
+    built_examples: dict[str, Example | str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Example:
-    """One client's example, built on first use in the session."""
+    """One client's example, built on first use in the session (a failed build fails every
+    test of that client at once instead of being tried again)."""
     language: str = request.param
     if language not in built_examples:
-        built_examples[language] = BUILDERS[language](tmp_path_factory)
-    return built_examples[language]
+        try:
+            built_examples[language] = BUILDERS[language](tmp_path_factory)
+        except pytest.fail.Exception as failure:
+            built_examples[language] = str(failure)
+            raise
+    built = built_examples[language]
+    if isinstance(built, str):
+        pytest.fail(f"the {language} client did not build earlier in this session:\n{built}")
+    return built
