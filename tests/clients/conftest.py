@@ -1,7 +1,8 @@
 """Each client built once per session, from its registry's packages, and its example's command.
 
-The builds are what a developer adding the client to a project would run: `go build` (the
-module's requirements from the Go module proxy), `mvn package` (Maven Central), `npm ci` and
+The builds are what a developer adding the client to a project would run: `go build` of the
+example's own module, which requires the client by its module path (the requirements from
+the Go module proxy), `mvn package` (Maven Central), `npm ci` and
 `npm run build` (the npm registry), and `pip install clients/python` into a fresh virtual
 environment that has nothing of the server (PyPI).
 """
@@ -19,8 +20,12 @@ LANGUAGES = ("go", "java", "ts", "python")
 
 def go_example(tmp: pytest.TempPathFactory) -> Example:
     binary = tmp.mktemp("go") / "sendandwatch"
-    build("go vet", ["go", "vet", "./..."], CLIENTS / "go")
-    build("go build", ["go", "build", "-o", str(binary), "./examples/sendandwatch"], CLIENTS / "go")
+    build("go vet (client)", ["go", "vet", "./..."], CLIENTS / "go")
+    # The example is a module of its own that requires the client by its path, as a
+    # project using the client does.
+    example = CLIENTS / "go" / "examples" / "sendandwatch"
+    build("go vet (example)", ["go", "vet", "."], example)
+    build("go build", ["go", "build", "-o", str(binary), "."], example)
     return Example("go", "Hello from Go", (str(binary),))
 
 

@@ -8,8 +8,11 @@
 // CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
 // CLARION_USER (default "example-user") and CLARION_INSECURE=1 for a server without TLS.
 //
-//	go run ./examples/sendandwatch          # register, send, print receipts
-//	go run ./examples/sendandwatch watch    # print every receipt of the app
+// It is a module of its own, which requires the client by its path (see its go.mod):
+//
+//	cd clients/go/examples/sendandwatch
+//	go run .          # register, send, print receipts
+//	go run . watch    # print every receipt of the app
 package main
 
 import (
