@@ -103,10 +103,12 @@ class Running:
     """An example running in the background, its output collected line by line."""
 
     process: asyncio.subprocess.Process
+    started_at: float
     lines: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _readers: list[asyncio.Task[None]] = field(default_factory=list)
+    ran_for: float = 0.0
 
     @classmethod
     async def start(cls, example: Example, *args: str, env: dict[str, str]) -> Running:
@@ -118,7 +120,7 @@ class Running:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        running = cls(process)
+        running = cls(process, asyncio.get_running_loop().time())
         assert process.stdout is not None and process.stderr is not None
         running._readers = [
             asyncio.create_task(running._read(process.stdout, running.lines)),
@@ -149,13 +151,14 @@ class Running:
                 await asyncio.wait_for(self._changed.wait(), min(left, 1.0))
 
     async def wait(self, within: float = 60.0) -> int:
-        """Wait for the example to exit by itself; its exit code."""
+        """Wait for the example to exit by itself; its exit code (`ran_for`: how long it ran)."""
         try:
             code = await asyncio.wait_for(self.process.wait(), within)
         except TimeoutError:
             await self.stop()
             pytest.fail(f"example did not finish in {within}s:\n{self.output()}")
         await asyncio.gather(*self._readers)
+        self.ran_for = asyncio.get_running_loop().time() - self.started_at
         return code
 
     async def stop(self) -> None:

@@ -66,22 +66,36 @@ def built_examples() -> dict[str, Example | str]:
     return {}
 
 
+def example_of(
+    language: str, built: dict[str, Example | str], tmp: pytest.TempPathFactory
+) -> Example:
+    """One client's example, built on first use in the session (a failed build fails every
+    test of that client at once instead of being tried again)."""
+    if language not in built:
+        try:
+            built[language] = BUILDERS[language](tmp)
+        except pytest.fail.Exception as failure:
+            built[language] = str(failure)
+            raise
+    example = built[language]
+    if isinstance(example, str):
+        pytest.fail(f"the {language} client did not build earlier in this session:\n{example}")
+    return example
+
+
 @pytest.fixture(params=LANGUAGES)
 def example(
     request: pytest.FixtureRequest,
     built_examples: dict[str, Example | str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Example:
-    """One client's example, built on first use in the session (a failed build fails every
-    test of that client at once instead of being tried again)."""
-    language: str = request.param
-    if language not in built_examples:
-        try:
-            built_examples[language] = BUILDERS[language](tmp_path_factory)
-        except pytest.fail.Exception as failure:
-            built_examples[language] = str(failure)
-            raise
-    built = built_examples[language]
-    if isinstance(built, str):
-        pytest.fail(f"the {language} client did not build earlier in this session:\n{built}")
-    return built
+    """Each client's example in turn."""
+    return example_of(request.param, built_examples, tmp_path_factory)
+
+
+@pytest.fixture
+def every_example(
+    built_examples: dict[str, Example | str], tmp_path_factory: pytest.TempPathFactory
+) -> list[Example]:
+    """All four examples, for a test that runs them side by side."""
+    return [example_of(language, built_examples, tmp_path_factory) for language in LANGUAGES]

@@ -8,7 +8,10 @@ end-to-end test.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
+import socket
 
 from client_kit import Example, Receipt, Running, parse_fields, receipts_in
 from proxy import DroppingProxy
@@ -118,3 +121,41 @@ async def test_watcher_resumes_after_the_connection_drops(
     # The first reconnection resumed after the last receipt printed before the drop.
     first_sent_cursor = max(r.cursor for r in printed if r.send == first.name)
     assert int(reconnects[0]["after"]) == first_sent_cursor
+
+
+async def test_watcher_gives_up_on_an_error_retrying_cannot_cure(
+    example: Example, api: Api, fakes: ProviderFakes
+) -> None:
+    """A key without receipts:read: the watcher raises PERMISSION_DENIED, no reconnecting."""
+    app = await push_app(api, fakes)
+    key = await api.new_key(app.app.id, [api_key_pb2.SCOPE_DEVICES_WRITE])
+    env = example.env(api.server.address, key, app.app.id, "carol")
+    running = await Running.start(example, "watch", env=env)
+    code = await running.wait(within=30)
+    assert code != 0, running.output()
+    assert re.search(r"permission.?denied", "\n".join(running.stderr), re.IGNORECASE), (
+        running.output()
+    )
+    assert not any(line.startswith("reconnecting") for line in running.lines), running.output()
+
+
+async def test_unary_calls_get_the_default_deadline(every_example: list[Example]) -> None:
+    """A server that accepts connections and never answers: each example's first call
+    (RegisterDevice) fails with DEADLINE_EXCEEDED after the clients' default 10 seconds,
+    instead of waiting forever. The four run side by side."""
+    with socket.socket() as black_hole:
+        black_hole.bind(("127.0.0.1", 0))
+        black_hole.listen(16)  # the kernel completes handshakes; nobody ever reads
+        address = f"127.0.0.1:{black_hole.getsockname()[1]}"
+        runs = [
+            await Running.start(e, env=e.env(address, "clk_unused", "nowhere", "dave"))
+            for e in every_example
+        ]
+        codes = await asyncio.gather(*(run.wait(within=60) for run in runs))
+    for example, run, code in zip(every_example, runs, codes, strict=True):
+        assert code != 0, f"{example.language}: {run.output()}"
+        assert re.search(r"deadline.?exceeded", "\n".join(run.stderr), re.IGNORECASE), (
+            f"{example.language}: {run.output()}"
+        )
+        # The default is 10 s; the upper bound is wait()'s 60 s, generous for a loaded box.
+        assert run.ran_for >= 10, f"{example.language} gave up after {run.ran_for:.1f}s"
