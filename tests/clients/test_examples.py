@@ -12,6 +12,7 @@ import asyncio
 import json
 import re
 import socket
+from collections.abc import Callable
 
 from client_kit import Example, Receipt, Running, parse_fields, receipts_in
 from proxy import DroppingProxy
@@ -25,6 +26,14 @@ SCOPES = (
     api_key_pb2.SCOPE_PUSH_SEND,
     api_key_pb2.SCOPE_RECEIPTS_READ,
 )
+
+
+def sent(send: str, devices: int) -> Callable[[list[str]], bool]:
+    """True once the printed lines hold a SENT receipt of `send` for each of its devices."""
+    return lambda lines: (
+        sum(r.send == send and r.status == "DELIVERY_STATUS_SENT" for r in receipts_in(lines))
+        == devices
+    )
 
 
 async def example_key(api: Api, app: PushApp) -> str:
@@ -78,18 +87,12 @@ async def test_watcher_resumes_after_the_connection_drops(
     key = await example_key(api, app)
     to_bob = send_pb2.Target(user_id="bob")
 
-    def sent(send: str) -> object:
-        return lambda lines: (
-            sum(r.send == send and r.status == "DELIVERY_STATUS_SENT" for r in receipts_in(lines))
-            == 2
-        )
-
     async with DroppingProxy(api.server.address) as proxy:
         env = example.env(proxy.address, key, app.app.id, "bob")
         running = await Running.start(example, "watch", env=env)
         try:
             first = await app.send(to_bob, note("first"))
-            await running.until(sent(first.name))
+            await running.until(sent(first.name, 2))
 
             proxy.pause()
             proxy.drop()
@@ -98,9 +101,9 @@ async def test_watcher_resumes_after_the_connection_drops(
             await app.settled(second.name)
             proxy.resume()
 
-            await running.until(sent(second.name))
+            await running.until(sent(second.name, 2))
             third = await app.send(to_bob, note("third"))
-            await running.until(sent(third.name))
+            await running.until(sent(third.name, 2))
         finally:
             await running.stop()
 
@@ -121,6 +124,46 @@ async def test_watcher_resumes_after_the_connection_drops(
     # The first reconnection resumed after the last receipt printed before the drop.
     first_sent_cursor = max(r.cursor for r in printed if r.send == first.name)
     assert int(reconnects[0]["after"]) == first_sent_cursor
+
+
+async def test_watcher_from_now_resumes_where_its_first_stream_started(
+    example: Example, api: Api, fakes: ProviderFakes
+) -> None:
+    """A watch from START_POSITION_NOW cut before any receipt arrived resumes after the
+    cursor its stream started at (the `clarion-start-cursor` header), not from "now" again:
+    what was written while it was away is printed, and nothing from before it started."""
+    app = await push_app(api, fakes)
+    await app.register(provider_pb2.PROVIDER_APNS, user_id="erin")
+    key = await example_key(api, app)
+    to_erin = send_pb2.Target(user_id="erin")
+    before = await app.send(to_erin, note("before"))
+    await app.settled(before.name)  # cursors 1 (QUEUED) and 2 (SENT)
+
+    async with DroppingProxy(api.server.address) as proxy:
+        env = example.env(proxy.address, key, app.app.id, "erin")
+        running = await Running.start(example, "watch", "now", env=env)
+        try:
+            # Cut connections until a reconnection resumes after 2: a stream had started.
+            deadline = asyncio.get_running_loop().time() + 30
+            while not any(line.startswith("reconnecting after=2 ") for line in running.lines):
+                assert asyncio.get_running_loop().time() < deadline, running.output()
+                assert running.process.returncode is None, running.output()
+                await asyncio.sleep(0.5)
+                proxy.drop()
+            proxy.pause()
+            proxy.drop()
+            during = await app.send(to_erin, note("during"))  # cursors 3 and 4
+            await app.settled(during.name)
+            proxy.resume()
+            await running.until(sent(during.name, 1))
+        finally:
+            await running.stop()
+
+    printed = [(r.cursor, r.status, r.send) for r in receipts_in(running.lines)]
+    assert printed == [
+        (3, "DELIVERY_STATUS_QUEUED", during.name),
+        (4, "DELIVERY_STATUS_SENT", during.name),
+    ], running.output()
 
 
 async def test_watcher_gives_up_on_an_error_retrying_cannot_cure(

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -90,12 +89,12 @@ func (c *Client) watchOnce(ctx context.Context, req *clarionv1.WatchReceiptsRequ
 ) (started bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var header metadata.MD
-	stream, err := c.Push.WatchReceipts(ctx, req, grpc.Header(&header))
+	stream, err := c.Push.WatchReceipts(ctx, req)
 	if err != nil {
 		return false, err
 	}
-	if _, err := stream.Header(); err == nil {
+	// Header blocks until the server accepted the stream (or the stream failed).
+	if header, err := stream.Header(); err == nil {
 		started = true
 		if cursor, ok := startCursor(header); ok {
 			resumeAt(req, cursor)

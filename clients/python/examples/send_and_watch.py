@@ -2,8 +2,8 @@
 """The Python client's example: register an iOS device for a user, send that user a
 notification and print the send's receipts as they arrive, until every delivery settled.
 
-With the argument `watch` it prints every receipt of the app from the start of its log until
-interrupted, reconnecting whenever the connection drops.
+With the argument `watch` it prints every receipt of the app from the start of its log (or,
+with `watch now`, from now on) until interrupted, reconnecting whenever the connection drops.
 
 Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
 CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
@@ -94,13 +94,11 @@ def send_and_watch(client: Client, parent: str, user: str) -> None:
             return
 
 
-def watch_all(client: Client, parent: str) -> None:
+def watch_all(client: Client, parent: str, start: int) -> None:
     def reconnecting(error: grpc.RpcError | None, after: int) -> None:
         print(f"reconnecting after={after} error={error!r}", flush=True)
 
-    watch = push_sender_service_pb2.WatchReceiptsRequest(
-        parent=parent, start=receipt_pb2.START_POSITION_EARLIEST
-    )
+    watch = push_sender_service_pb2.WatchReceiptsRequest(parent=parent, start=start)
     for receipt in client.watch_receipts(watch, on_reconnect=reconnecting):
         print_receipt(receipt)
 
@@ -113,7 +111,11 @@ def main() -> int:
     with Client(server, os.environ["CLARION_API_KEY"], secure=secure) as client:
         try:
             if sys.argv[1:2] == ["watch"]:
-                watch_all(client, parent)
+                now = sys.argv[2:3] == ["now"]
+                start = (
+                    receipt_pb2.START_POSITION_NOW if now else receipt_pb2.START_POSITION_EARLIEST
+                )
+                watch_all(client, parent, start)
             else:
                 send_and_watch(client, parent, os.environ.get("CLARION_USER", "example-user"))
         except KeyboardInterrupt:

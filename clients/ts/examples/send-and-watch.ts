@@ -2,7 +2,8 @@
  * The TypeScript client's example: registers an iOS device for a user, sends that user a
  * notification and prints the send's receipts as they arrive, until every delivery settled.
  * With the argument `watch` it prints every receipt of the app from the start of its log
- * until stopped, reconnecting whenever the connection drops.
+ * (or, with `watch now`, from now on) until stopped, reconnecting whenever the connection
+ * drops.
  *
  * Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
  * CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
@@ -73,12 +74,16 @@ async function sendAndWatch(clarion: ClarionClient, parent: string, user: string
   }
 }
 
-async function watchAll(clarion: ClarionClient, parent: string): Promise<void> {
+async function watchAll(
+  clarion: ClarionClient,
+  parent: string,
+  start: StartPosition,
+): Promise<void> {
   const stop = new AbortController();
   process.once("SIGTERM", () => stop.abort());
   process.once("SIGINT", () => stop.abort());
   const receipts = clarion.watchReceipts(
-    { parent, start: StartPosition.EARLIEST },
+    { parent, start },
     {
       signal: stop.signal,
       onReconnect: (error, after) =>
@@ -97,7 +102,8 @@ async function main(): Promise<void> {
   });
   const parent = `apps/${process.env.CLARION_APP ?? ""}`;
   if (process.argv[2] === "watch") {
-    await watchAll(clarion, parent);
+    const now = process.argv[3] === "now";
+    await watchAll(clarion, parent, now ? StartPosition.NOW : StartPosition.EARLIEST);
   } else {
     await sendAndWatch(clarion, parent, process.env.CLARION_USER || "example-user");
   }

@@ -1,8 +1,8 @@
 // Command sendandwatch is the Go client's example: it registers an iOS device for a user,
 // sends that user a notification and prints the send's receipts as they arrive, until
 // every delivery has settled. With the argument "watch" it only prints every receipt of
-// the app, from the start of its log, until interrupted (reconnecting whenever the
-// connection drops).
+// the app, from the start of its log (or, with "watch now", from now on), until
+// interrupted, reconnecting whenever the connection drops.
 //
 // Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
 // CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
@@ -12,7 +12,7 @@
 //
 //	cd clients/go/examples/sendandwatch
 //	go run .          # register, send, print receipts
-//	go run . watch    # print every receipt of the app
+//	go run . watch    # print every receipt of the app ("watch now": from now on)
 package main
 
 import (
@@ -50,7 +50,11 @@ func run(ctx context.Context, args []string) error {
 	defer client.Close()
 	parent := "apps/" + os.Getenv("CLARION_APP")
 	if len(args) > 0 && args[0] == "watch" {
-		return watchAll(ctx, client, parent)
+		start := clarionv1.StartPosition_START_POSITION_EARLIEST
+		if len(args) > 1 && args[1] == "now" {
+			start = clarionv1.StartPosition_START_POSITION_NOW
+		}
+		return watchAll(ctx, client, parent, start)
 	}
 	return sendAndWatch(ctx, client, parent, env("CLARION_USER", "example-user"))
 }
@@ -112,11 +116,10 @@ func sendAndWatch(ctx context.Context, client *clarion.Client, parent, user stri
 	return err
 }
 
-func watchAll(ctx context.Context, client *clarion.Client, parent string) error {
-	watch := &clarionv1.WatchReceiptsRequest{
-		Parent: parent,
-		Start:  clarionv1.StartPosition_START_POSITION_EARLIEST,
-	}
+func watchAll(ctx context.Context, client *clarion.Client, parent string,
+	start clarionv1.StartPosition,
+) error {
+	watch := &clarionv1.WatchReceiptsRequest{Parent: parent, Start: start}
 	return client.WatchReceipts(ctx, watch, func(r *clarionv1.Receipt) error {
 		printReceipt(r)
 		return nil

@@ -23,7 +23,8 @@ import java.util.Set;
  * The Java client's example: registers an iOS device for a user, sends that user a
  * notification and prints the send's receipts as they arrive, until every delivery settled.
  * With the argument {@code watch} it prints every receipt of the app from the start of its log
- * until stopped, reconnecting whenever the connection drops.
+ * (or, with {@code watch now}, from now on) until stopped, reconnecting whenever the connection
+ * drops.
  *
  * <p>Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
  * CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
@@ -51,7 +52,11 @@ public final class SendAndWatch {
     String parent = "apps/" + env("CLARION_APP", "");
     try (ClarionClient clarion = builder.build()) {
       if (args.length > 0 && args[0].equals("watch")) {
-        watchAll(clarion, parent);
+        boolean now = args.length > 1 && args[1].equals("now");
+        watchAll(
+            clarion,
+            parent,
+            now ? StartPosition.START_POSITION_NOW : StartPosition.START_POSITION_EARLIEST);
       } else {
         sendAndWatch(clarion, parent, env("CLARION_USER", "example-user"));
       }
@@ -119,12 +124,10 @@ public final class SendAndWatch {
     }
   }
 
-  private static void watchAll(ClarionClient clarion, String parent) throws InterruptedException {
+  private static void watchAll(ClarionClient clarion, String parent, StartPosition start)
+      throws InterruptedException {
     WatchReceiptsRequest request =
-        WatchReceiptsRequest.newBuilder()
-            .setParent(parent)
-            .setStart(StartPosition.START_POSITION_EARLIEST)
-            .build();
+        WatchReceiptsRequest.newBuilder().setParent(parent).setStart(start).build();
     try (ReceiptWatcher watcher = clarion.watchReceipts(request)) {
       Runtime.getRuntime().addShutdownHook(new Thread(watcher::close));
       watcher
