@@ -94,7 +94,7 @@ def send_and_watch(client: Client, parent: str, user: str) -> None:
             return
 
 
-def watch_all(client: Client, parent: str, start: int) -> None:
+def watch_all(client: Client, parent: str, start: receipt_pb2.StartPosition) -> None:
     def reconnecting(error: grpc.RpcError | None, after: int) -> None:
         print(f"reconnecting after={after} error={error!r}", flush=True)
 
