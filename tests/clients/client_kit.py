@@ -1,17 +1,18 @@
 """Building each generated client once and running its example against the test server.
 
-Every client ships one example program with the same contract, so one test drives all four:
-it reads CLARION_SERVER, CLARION_API_KEY, CLARION_APP, CLARION_USER and CLARION_INSECURE,
-and prints one line per event:
+Every client ships one example program with the same contract, so one test drives all four.
+It reads CLARION_SERVER and CLARION_API_KEY from the environment, takes
+`[--plaintext] send APP [USER]` or `[--plaintext] watch APP [now]`, and prints one line per
+event:
 
     device apps/{app}/devices/{id}
     send apps/{app}/sends/{id} deliveries={n}
     receipt cursor={n} status={DELIVERY_STATUS_...} device={name} send={name} reason={reason}
     reconnecting after={cursor} error={...}           (watch mode, before each reconnection)
 
-With the argument `watch` it prints every receipt of the app from the log's start until it
-is stopped; without, it registers a device, sends to its user and prints that send's
-receipts until every delivery has settled, then exits 0.
+`watch` prints every receipt of the app from the log's start (or from now) until it is
+stopped; `send` registers a device, sends to its user and prints that send's receipts until
+every delivery has settled, then exits 0.
 """
 
 from __future__ import annotations
@@ -87,15 +88,8 @@ class Example:
     title: str  # the notification title the example sends
     command: tuple[str, ...]
 
-    def env(self, server: str, key: str, app_id: str, user: str) -> dict[str, str]:
-        return {
-            **os.environ,
-            "CLARION_SERVER": server,
-            "CLARION_API_KEY": key,
-            "CLARION_APP": app_id,
-            "CLARION_USER": user,
-            "CLARION_INSECURE": "1",
-        }
+    def env(self, server: str, key: str) -> dict[str, str]:
+        return {**os.environ, "CLARION_SERVER": server, "CLARION_API_KEY": key}
 
 
 @dataclass

@@ -45,8 +45,8 @@ async def test_example_registers_sends_and_prints_the_receipts(
     example: Example, api: Api, fakes: ProviderFakes
 ) -> None:
     app = await push_app(api, fakes)
-    env = example.env(api.server.address, await example_key(api, app), app.app.id, "alice")
-    running = await Running.start(example, env=env)
+    env = example.env(api.server.address, await example_key(api, app))
+    running = await Running.start(example, "--plaintext", "send", app.app.id, "alice", env=env)
     code = await running.wait(within=60)
     assert code == 0, running.output()
 
@@ -88,8 +88,8 @@ async def test_watcher_resumes_after_the_connection_drops(
     to_bob = send_pb2.Target(user_id="bob")
 
     async with DroppingProxy(api.server.address) as proxy:
-        env = example.env(proxy.address, key, app.app.id, "bob")
-        running = await Running.start(example, "watch", env=env)
+        env = example.env(proxy.address, key)
+        running = await Running.start(example, "--plaintext", "watch", app.app.id, env=env)
         try:
             first = await app.send(to_bob, note("first"))
             await running.until(sent(first.name, 2))
@@ -140,8 +140,8 @@ async def test_watcher_from_now_resumes_where_its_first_stream_started(
     await app.settled(before.name)  # cursors 1 (QUEUED) and 2 (SENT)
 
     async with DroppingProxy(api.server.address) as proxy:
-        env = example.env(proxy.address, key, app.app.id, "erin")
-        running = await Running.start(example, "watch", "now", env=env)
+        env = example.env(proxy.address, key)
+        running = await Running.start(example, "--plaintext", "watch", app.app.id, "now", env=env)
         try:
             # Cut connections until a reconnection resumes after 2: a stream had started.
             deadline = asyncio.get_running_loop().time() + 30
@@ -172,8 +172,8 @@ async def test_watcher_gives_up_on_an_error_retrying_cannot_cure(
     """A key without receipts:read: the watcher raises PERMISSION_DENIED, no reconnecting."""
     app = await push_app(api, fakes)
     key = await api.new_key(app.app.id, [api_key_pb2.SCOPE_DEVICES_WRITE])
-    env = example.env(api.server.address, key, app.app.id, "carol")
-    running = await Running.start(example, "watch", env=env)
+    env = example.env(api.server.address, key)
+    running = await Running.start(example, "--plaintext", "watch", app.app.id, env=env)
     code = await running.wait(within=30)
     assert code != 0, running.output()
     assert re.search(r"permission.?denied", "\n".join(running.stderr), re.IGNORECASE), (
@@ -191,7 +191,9 @@ async def test_unary_calls_get_the_default_deadline(every_example: list[Example]
         black_hole.listen(16)  # the kernel completes handshakes; nobody ever reads
         address = f"127.0.0.1:{black_hole.getsockname()[1]}"
         runs = [
-            await Running.start(e, env=e.env(address, "clk_unused", "nowhere", "dave"))
+            await Running.start(
+                e, "--plaintext", "send", "nowhere", env=e.env(address, "clk_unused")
+            )
             for e in every_example
         ]
         codes = await asyncio.gather(*(run.wait(within=60) for run in runs))

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""The Python client's example: register an iOS device for a user, send that user a
-notification and print the send's receipts as they arrive, until every delivery settled.
+"""The Python client's example.
 
-With the argument `watch` it prints every receipt of the app from the start of its log (or,
-with `watch now`, from now on) until interrupted, reconnecting whenever the connection drops.
+    send_and_watch.py [--plaintext] send APP [USER]
+    send_and_watch.py [--plaintext] watch APP [now]
 
-Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
-CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
-CLARION_USER (default "example-user") and CLARION_INSECURE=1 for a server without TLS.
+`send` registers an iOS device for USER (default "example-user") in app APP, sends that user
+a notification and prints the send's receipts as they arrive, until every delivery settled.
+`watch` prints every receipt of the app from the start of its log (with `now`: from now on)
+until interrupted, reconnecting whenever the connection drops. `--plaintext` connects
+without TLS (as scripts/serve listens).
+
+The server and key come from the environment, as for the clarion CLI: CLARION_SERVER
+(host:port, default 127.0.0.1:50051) and CLARION_API_KEY (scopes devices:write, push:send,
+receipts:read).
 
     pip install clients/python
-    python clients/python/examples/send_and_watch.py          # register, send, print
-    python clients/python/examples/send_and_watch.py watch    # every receipt of the app
+    python clients/python/examples/send_and_watch.py --plaintext send acme
 """
 
 from __future__ import annotations
@@ -103,25 +107,32 @@ def watch_all(client: Client, parent: str, start: receipt_pb2.StartPosition) -> 
         print_receipt(receipt)
 
 
-def main() -> int:
+USAGE = "usage: send_and_watch.py [--plaintext] send APP [USER] | watch APP [now]"
+
+
+def main(args: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    plaintext = args[:1] == ["--plaintext"]
+    args = args[1:] if plaintext else args
+    if len(args) < 2 or args[0] not in ("send", "watch"):
+        print(USAGE, file=sys.stderr)
+        return 2
+    mode, parent, extra = args[0], f"apps/{args[1]}", args[2:]
     server = os.environ.get("CLARION_SERVER", "127.0.0.1:50051")
-    secure = os.environ.get("CLARION_INSECURE") != "1"
-    parent = f"apps/{os.environ['CLARION_APP']}"
-    with Client(server, os.environ["CLARION_API_KEY"], secure=secure) as client:
+    with Client(server, os.environ.get("CLARION_API_KEY", ""), secure=not plaintext) as client:
         try:
-            if sys.argv[1:2] == ["watch"]:
-                now = sys.argv[2:3] == ["now"]
+            if mode == "watch":
+                now = extra[:1] == ["now"]
                 start = (
                     receipt_pb2.START_POSITION_NOW if now else receipt_pb2.START_POSITION_EARLIEST
                 )
                 watch_all(client, parent, start)
             else:
-                send_and_watch(client, parent, os.environ.get("CLARION_USER", "example-user"))
+                send_and_watch(client, parent, extra[0] if extra else "example-user")
         except KeyboardInterrupt:
             pass
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,17 +1,18 @@
 /**
- * The TypeScript client's example: registers an iOS device for a user, sends that user a
- * notification and prints the send's receipts as they arrive, until every delivery settled.
- * With the argument `watch` it prints every receipt of the app from the start of its log
- * (or, with `watch now`, from now on) until stopped, reconnecting whenever the connection
- * drops.
+ * The TypeScript client's example.
  *
- * Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
- * CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
- * CLARION_USER (default "example-user") and CLARION_INSECURE=1 for a server without TLS.
+ *   node dist/examples/send-and-watch.js [--plaintext] send APP [USER]
+ *   node dist/examples/send-and-watch.js [--plaintext] watch APP [now]
  *
- *   npm ci && npm run build
- *   node dist/examples/send-and-watch.js          # register, send, print receipts
- *   node dist/examples/send-and-watch.js watch    # every receipt of the app
+ * `send` registers an iOS device for USER (default "example-user") in app APP, sends that
+ * user a notification and prints the send's receipts as they arrive, until every delivery
+ * settled. `watch` prints every receipt of the app from the start of its log (with `now`:
+ * from now on) until stopped, reconnecting whenever the connection drops. `--plaintext`
+ * connects without TLS (as scripts/serve listens).
+ *
+ * The server and key come from the environment, as for the clarion CLI: CLARION_SERVER
+ * (host:port, default 127.0.0.1:50051) and CLARION_API_KEY (scopes devices:write,
+ * push:send, receipts:read). Build first: `npm ci && npm run build`.
  */
 import { randomBytes } from "node:crypto";
 
@@ -93,19 +94,28 @@ async function watchAll(
   for await (const receipt of receipts) print(receipt);
 }
 
+const USAGE = "usage: send-and-watch [--plaintext] send APP [USER] | watch APP [now]";
+
 async function main(): Promise<void> {
+  let args = process.argv.slice(2);
+  const plaintext = args[0] === "--plaintext";
+  if (plaintext) args = args.slice(1);
+  const [mode, app, extra] = args;
+  if (app === undefined || (mode !== "send" && mode !== "watch")) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
   const server = process.env.CLARION_SERVER || "127.0.0.1:50051";
-  const scheme = process.env.CLARION_INSECURE === "1" ? "http" : "https";
   const clarion = createClarionClient({
-    baseUrl: `${scheme}://${server}`,
+    baseUrl: `${plaintext ? "http" : "https"}://${server}`,
     apiKey: process.env.CLARION_API_KEY ?? "",
   });
-  const parent = `apps/${process.env.CLARION_APP ?? ""}`;
-  if (process.argv[2] === "watch") {
-    const now = process.argv[3] === "now";
-    await watchAll(clarion, parent, now ? StartPosition.NOW : StartPosition.EARLIEST);
+  const parent = `apps/${app}`;
+  if (mode === "watch") {
+    await watchAll(clarion, parent, extra === "now" ? StartPosition.NOW : StartPosition.EARLIEST);
   } else {
-    await sendAndWatch(clarion, parent, process.env.CLARION_USER || "example-user");
+    await sendAndWatch(clarion, parent, extra ?? "example-user");
   }
 }
 

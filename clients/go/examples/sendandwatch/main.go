@@ -1,18 +1,21 @@
-// Command sendandwatch is the Go client's example: it registers an iOS device for a user,
-// sends that user a notification and prints the send's receipts as they arrive, until
-// every delivery has settled. With the argument "watch" it only prints every receipt of
-// the app, from the start of its log (or, with "watch now", from now on), until
-// interrupted, reconnecting whenever the connection drops.
+// Command sendandwatch is the Go client's example.
 //
-// Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
-// CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
-// CLARION_USER (default "example-user") and CLARION_INSECURE=1 for a server without TLS.
+//	sendandwatch [--plaintext] send APP [USER]
+//	sendandwatch [--plaintext] watch APP [now]
+//
+// "send" registers an iOS device for USER (default "example-user") in app APP, sends that
+// user a notification and prints the send's receipts as they arrive, until every delivery
+// has settled. "watch" prints every receipt of the app from the start of its log (with
+// "now": from now on) until interrupted, reconnecting whenever the connection drops.
+// --plaintext connects without TLS (as scripts/serve listens).
+//
+// The server and key come from the environment, as for the clarion CLI: CLARION_SERVER
+// (host:port, default 127.0.0.1:50051) and CLARION_API_KEY (scopes devices:write,
+// push:send, receipts:read).
 //
 // It is a module of its own, which requires the client by its path (see its go.mod):
 //
-//	cd clients/go/examples/sendandwatch
-//	go run .          # register, send, print receipts
-//	go run . watch    # print every receipt of the app ("watch now": from now on)
+//	cd clients/go/examples/sendandwatch && go run . --plaintext send acme
 package main
 
 import (
@@ -38,25 +41,38 @@ func main() {
 	}
 }
 
+const usage = "usage: sendandwatch [--plaintext] send APP [USER] | watch APP [now]"
+
 func run(ctx context.Context, args []string) error {
 	var opts []clarion.Option
-	if os.Getenv("CLARION_INSECURE") == "1" {
+	if len(args) > 0 && args[0] == "--plaintext" {
 		opts = append(opts, clarion.WithInsecure())
+		args = args[1:]
 	}
+	if len(args) < 2 {
+		return errors.New(usage)
+	}
+	mode, parent, extra := args[0], "apps/"+args[1], args[2:]
 	client, err := clarion.New(env("CLARION_SERVER", "127.0.0.1:50051"), os.Getenv("CLARION_API_KEY"), opts...)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	parent := "apps/" + os.Getenv("CLARION_APP")
-	if len(args) > 0 && args[0] == "watch" {
+	switch mode {
+	case "send":
+		user := "example-user"
+		if len(extra) > 0 {
+			user = extra[0]
+		}
+		return sendAndWatch(ctx, client, parent, user)
+	case "watch":
 		start := clarionv1.StartPosition_START_POSITION_EARLIEST
-		if len(args) > 1 && args[1] == "now" {
+		if len(extra) > 0 && extra[0] == "now" {
 			start = clarionv1.StartPosition_START_POSITION_NOW
 		}
 		return watchAll(ctx, client, parent, start)
 	}
-	return sendAndWatch(ctx, client, parent, env("CLARION_USER", "example-user"))
+	return errors.New(usage)
 }
 
 func sendAndWatch(ctx context.Context, client *clarion.Client, parent, user string) error {

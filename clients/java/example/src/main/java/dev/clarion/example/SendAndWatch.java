@@ -15,20 +15,30 @@ import dev.clarion.v1.StartPosition;
 import dev.clarion.v1.Target;
 import dev.clarion.v1.WatchReceiptsRequest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The Java client's example: registers an iOS device for a user, sends that user a
- * notification and prints the send's receipts as they arrive, until every delivery settled.
- * With the argument {@code watch} it prints every receipt of the app from the start of its log
- * (or, with {@code watch now}, from now on) until stopped, reconnecting whenever the connection
- * drops.
+ * The Java client's example.
  *
- * <p>Settings come from the environment: CLARION_SERVER (host:port, default 127.0.0.1:50051),
- * CLARION_API_KEY (scopes devices:write, push:send, receipts:read), CLARION_APP (app id),
- * CLARION_USER (default "example-user") and CLARION_INSECURE=1 for a server without TLS.
+ * <pre>
+ * java -jar clarion-example.jar [--plaintext] send APP [USER]
+ * java -jar clarion-example.jar [--plaintext] watch APP [now]
+ * </pre>
+ *
+ * <p>{@code send} registers an iOS device for USER (default "example-user") in app APP, sends
+ * that user a notification and prints the send's receipts as they arrive, until every delivery
+ * settled. {@code watch} prints every receipt of the app from the start of its log (with {@code
+ * now}: from now on) until stopped, reconnecting whenever the connection drops. {@code
+ * --plaintext} connects without TLS (as scripts/serve listens).
+ *
+ * <p>The server and key come from the environment, as for the clarion CLI: CLARION_SERVER
+ * (host:port, default 127.0.0.1:50051) and CLARION_API_KEY (scopes devices:write, push:send,
+ * receipts:read).
  */
 public final class SendAndWatch {
   private static final Set<DeliveryStatus> FINAL =
@@ -42,23 +52,36 @@ public final class SendAndWatch {
 
   private SendAndWatch() {}
 
+  private static final String USAGE =
+      "usage: clarion-example [--plaintext] send APP [USER] | watch APP [now]";
+
   public static void main(String[] args) throws Exception {
+    List<String> rest = new ArrayList<>(Arrays.asList(args));
+    boolean plaintext = !rest.isEmpty() && rest.get(0).equals("--plaintext");
+    if (plaintext) {
+      rest.remove(0);
+    }
+    if (rest.size() < 2 || !(rest.get(0).equals("send") || rest.get(0).equals("watch"))) {
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+    String parent = "apps/" + rest.get(1);
+    String extra = rest.size() > 2 ? rest.get(2) : null;
     ClarionClient.Builder builder =
         ClarionClient.builder(env("CLARION_SERVER", "127.0.0.1:50051"))
             .apiKey(env("CLARION_API_KEY", ""));
-    if ("1".equals(System.getenv("CLARION_INSECURE"))) {
+    if (plaintext) {
       builder.usePlaintext();
     }
-    String parent = "apps/" + env("CLARION_APP", "");
     try (ClarionClient clarion = builder.build()) {
-      if (args.length > 0 && args[0].equals("watch")) {
-        boolean now = args.length > 1 && args[1].equals("now");
+      if (rest.get(0).equals("watch")) {
+        boolean now = "now".equals(extra);
         watchAll(
             clarion,
             parent,
             now ? StartPosition.START_POSITION_NOW : StartPosition.START_POSITION_EARLIEST);
       } else {
-        sendAndWatch(clarion, parent, env("CLARION_USER", "example-user"));
+        sendAndWatch(clarion, parent, extra != null ? extra : "example-user");
       }
     }
   }
