@@ -256,9 +256,7 @@ async def push_app(api: Api, fakes: ProviderFakes) -> PushApp:
             mipush=credential_pb2.MiPushSecret(app_secret=mipush_secret, package_name=package),
         ),
     )
-    return PushApp(
-        api, fakes, app, apns_key, account, vapid.public_key, hms_app_id, package
-    )
+    return PushApp(api, fakes, app, apns_key, account, vapid.public_key, hms_app_id, package)
 
 
 def note(title: str = "Hello", body: str = "World", **fields: Any) -> notification_pb2.Notification:

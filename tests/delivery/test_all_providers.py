@@ -51,7 +51,9 @@ async def test_one_send_reaches_all_six_providers(api: Api, fakes: ProviderFakes
 
     # Each provider's fake got the notification, checked the way that service checks.
     token = app.tokens
-    assert any(n.token == token[devices[provider_pb2.PROVIDER_APNS].name] for n in fakes.apns.accepted)
+    assert any(
+        n.token == token[devices[provider_pb2.PROVIDER_APNS].name] for n in fakes.apns.accepted
+    )
     assert any(
         m.message.get("token") == token[devices[provider_pb2.PROVIDER_FCM].name]
         for m in fakes.fcm.accepted

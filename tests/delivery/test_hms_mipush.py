@@ -68,12 +68,10 @@ async def test_hms_token_is_cached_and_refreshed_when_expired(
     assert third.statuses == [QUEUED, SENT]  # 80200003, a new token, the same attempt
     assert third.delivery.attempts == 1
     assert fakes.hms.tokens_fetched > fetched
-    assert ("80200003" in {code for _, code in fakes.hms.responses})
+    assert "80200003" in {code for _, code in fakes.hms.responses}
 
 
-async def test_hms_illegal_token_invalidates_the_device(
-    app: PushApp, fakes: ProviderFakes
-) -> None:
+async def test_hms_illegal_token_invalidates_the_device(app: PushApp, fakes: ProviderFakes) -> None:
     device = await register(app, HMS)
     fakes.hms.unregister(app.tokens[device.name])
     result = await deliver(app, device)
@@ -154,13 +152,11 @@ async def test_hms_sensitive_content_is_dropped(app: PushApp, fakes: ProviderFak
     assert await device_status(app, device) == device_pb2.DEVICE_STATUS_ACTIVE
 
 
-async def test_hms_too_large_is_refused_before_sending(
-    app: PushApp, fakes: ProviderFakes
-) -> None:
+async def test_hms_too_large_is_refused_before_sending(app: PushApp, fakes: ProviderFakes) -> None:
     device = await register(app, HMS)
     # Within Clarion's data limit, but the HMS message (data as an escaped string plus the
     # notification) goes over Huawei's 4096 bytes.
-    data = {f"k{i}": "\"" * 40 for i in range(40)}
+    data = {f"k{i}": '"' * 40 for i in range(40)}
     result = await deliver(app, device, note(data=data))
     assert result.statuses == [QUEUED, FAILED]
     assert_final(result, FAILED, "payload_too_large", "80300008")
@@ -184,9 +180,7 @@ async def test_mipush_sends_form_parameters(app: PushApp, fakes: ProviderFakes) 
     assert result.delivery.provider_message_id == message.message_id
 
 
-async def test_mipush_long_texts_are_cut_to_its_limits(
-    app: PushApp, fakes: ProviderFakes
-) -> None:
+async def test_mipush_long_texts_are_cut_to_its_limits(app: PushApp, fakes: ProviderFakes) -> None:
     device = await register(app, MIPUSH)
     result = await deliver(app, device, note("T" * 80, "B" * 300))
     assert result.statuses == [QUEUED, SENT]
@@ -232,7 +226,11 @@ async def test_mipush_authentication_failure(api: Api, app: PushApp, fakes: Prov
 @pytest.mark.parametrize(
     ("fault", "reason", "code"),
     [
-        ({"code": 0, "reason": "Service Unavailable", "http_status": 503}, "provider_unavailable", "503"),
+        (
+            {"code": 0, "reason": "Service Unavailable", "http_status": 503},
+            "provider_unavailable",
+            "503",
+        ),
         ({"code": 200001, "reason": "quota exceeded for today"}, "rate_limited", "200001"),
     ],
 )

@@ -181,9 +181,11 @@ class FakeHms:
     def _result(self, status: int, code: str, msg: str) -> Response:
         self.responses.append((status, code))
         document = {"code": code, "msg": msg, "requestId": secrets.token_hex(12)}
-        return status, [("Content-Type", "application/json;charset=UTF-8")], json.dumps(
-            document
-        ).encode()
+        return (
+            status,
+            [("Content-Type", "application/json;charset=UTF-8")],
+            json.dumps(document).encode(),
+        )
 
     def _send(self, app_id: str, headers: dict[str, str], body: bytes) -> Response:
         authorization = headers.get("authorization", "")

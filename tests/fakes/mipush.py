@@ -110,9 +110,11 @@ class FakeMiPush:
             "description": "发送消息失败",
             "trace_id": secrets.token_hex(10),
         }
-        return 200, [("Content-Type", "application/json;charset=UTF-8")], json.dumps(
-            document, ensure_ascii=False
-        ).encode()
+        return (
+            200,
+            [("Content-Type", "application/json;charset=UTF-8")],
+            json.dumps(document, ensure_ascii=False).encode(),
+        )
 
     async def _handle(
         self, method: str, path: str, headers: dict[str, str], body: bytes
@@ -160,9 +162,11 @@ class FakeMiPush:
             "info": f"Received push messages for {len(regids) - len(bad)} REG_ID",
         }
         self.responses.append((200, 0))
-        return 200, [("Content-Type", "application/json;charset=UTF-8")], json.dumps(
-            document, ensure_ascii=False
-        ).encode()
+        return (
+            200,
+            [("Content-Type", "application/json;charset=UTF-8")],
+            json.dumps(document, ensure_ascii=False).encode(),
+        )
 
 
 def _check_form(form: dict[str, str]) -> str | None:
