@@ -9,10 +9,6 @@ from __future__ import annotations
 import secrets
 
 import pytest
-
-from clarion.v1 import device_pb2, provider_pb2, send_pb2
-from delivery_kit import QUEUED, SENT, PushApp, note, push_app
-from harness import Api, ProviderFakes
 from test_provider_errors import (
     FAILED,
     INVALID_TOKEN,
@@ -23,6 +19,10 @@ from test_provider_errors import (
     device_status,
     register,
 )
+
+from clarion.v1 import device_pb2, provider_pb2, send_pb2
+from delivery_kit import QUEUED, SENT, PushApp, note, push_app
+from harness import Api, ProviderFakes
 
 EXPO = provider_pb2.PROVIDER_EXPO
 DELIVERED = send_pb2.DELIVERY_STATUS_DELIVERED
@@ -167,3 +167,23 @@ async def test_batches_of_at_most_100_gzipped_above_1_kib(
     assert all(m.gzipped for m in mine)  # every request of 2+ messages is over 1 KiB
     assert fakes.expo.stats.requests - requests_before >= 3
     assert all(size <= 100 for size in fakes.expo.stats.batch_sizes[sizes_before:])
+
+
+async def test_tokens_of_two_projects_are_sent_per_project(
+    app: PushApp, fakes: ProviderFakes
+) -> None:
+    """One app, two Expo projects (say a main and a companion app): Expo refuses a request
+    mixing them (PUSH_TOO_MANY_EXPERIENCE_IDS), and the batch is resent split."""
+    user = f"user-{secrets.token_hex(6)}"
+    first = await app.register(EXPO, user_id=user)
+    other = fakes.expo.new_token(f"{app.expo_project}-companion")
+    second = await app.register(EXPO, user_id=user, token=other)
+    refused = [code for _, code in fakes.expo.responses].count("PUSH_TOO_MANY_EXPERIENCE_IDS")
+    send = await app.send(send_pb2.Target(user_id=user), note())
+    done = await app.settled(send.name)
+    assert done.counts.sent == 2 and done.counts.failed == 0
+    for device in (first, second):
+        [message] = fakes.expo.received(app.tokens[device.name])
+        assert message.message["title"] == "Hello"
+    codes = [code for _, code in fakes.expo.responses]
+    assert codes.count("PUSH_TOO_MANY_EXPERIENCE_IDS") == refused + 1

@@ -7,10 +7,6 @@ import json
 import secrets
 
 import pytest
-
-from clarion.v1 import device_pb2, provider_pb2, send_pb2
-from delivery_kit import QUEUED, SENT, PushApp, note, push_app
-from harness import Api, ProviderFakes
 from test_provider_errors import (
     FAILED,
     INVALID_TOKEN,
@@ -21,6 +17,10 @@ from test_provider_errors import (
     device_status,
     register,
 )
+
+from clarion.v1 import device_pb2, provider_pb2, send_pb2
+from delivery_kit import QUEUED, SENT, PushApp, note, push_app
+from harness import Api, ProviderFakes
 
 HMS = provider_pb2.PROVIDER_HMS
 MIPUSH = provider_pb2.PROVIDER_MIPUSH

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from collections import deque
 from dataclasses import dataclass
 from types import TracebackType

@@ -57,6 +57,7 @@ __all__ = [
     "classify_receipts",
     "classify_tickets",
     "error_outcome",
+    "project_groups",
 ]
 
 BASE_URL: Final = "https://exp.host"
@@ -220,9 +221,28 @@ def _request_failure(response: HttpResponse, document: Any) -> Outcome:
         return Outcome.credential(code, detail or code)
     if status >= 500 or status == 408:
         return Outcome.retry(PROVIDER_UNAVAILABLE, code, detail=detail)
-    # PUSH_TOO_MANY_EXPERIENCE_IDS (tokens of several projects in one app), malformed
-    # requests: resending the same request cannot succeed.
+    # Malformed requests (and PUSH_TOO_MANY_EXPERIENCE_IDS without the details that let
+    # the provider split by project): resending the same request cannot succeed.
     return Outcome.drop(BAD_REQUEST, code, detail)
+
+
+def project_groups(response: HttpResponse) -> list[list[str]] | None:
+    """For a `PUSH_TOO_MANY_EXPERIENCE_IDS` refusal, the tokens of each project (Expo's
+    `details` maps project to tokens); None for any other answer."""
+    if response.status != 400:
+        return None
+    document = _decoded(response)
+    errors = document.get("errors") if isinstance(document, Mapping) else None
+    for error in errors if isinstance(errors, list) else ():
+        if isinstance(error, Mapping) and error.get("code") == "PUSH_TOO_MANY_EXPERIENCE_IDS":
+            details = error.get("details")
+            if isinstance(details, Mapping):
+                return [
+                    [str(token) for token in tokens]
+                    for tokens in details.values()
+                    if isinstance(tokens, list)
+                ]
+    return None
 
 
 def classify_tickets(response: HttpResponse, count: int) -> list[Outcome]:
@@ -319,7 +339,7 @@ class ExpoProvider:
         return [outcome for outcome in outcomes if outcome is not None]
 
     async def _send_chunk(
-        self, chunk: Sequence[tuple[int, dict[str, Any]]], token: str | None
+        self, chunk: Sequence[tuple[int, dict[str, Any]]], token: str | None, *, split: bool = True
     ) -> list[Outcome]:
         request = build_send_request(
             [message for _, message in chunk], token, base_url=self._base_url, timeout=self._timeout
@@ -329,7 +349,35 @@ class ExpoProvider:
                 response = await self._transport.request(request)
             except TransportError as exc:
                 return [transport_failure(exc)] * len(chunk)
+        groups = project_groups(response) if split else None
+        if groups:
+            return await self._send_by_project(chunk, groups, token)
         return classify_tickets(response, len(chunk))
+
+    async def _send_by_project(
+        self,
+        chunk: Sequence[tuple[int, dict[str, Any]]],
+        groups: list[list[str]],
+        token: str | None,
+    ) -> list[Outcome]:
+        """Resend a batch that mixed Expo projects (one app may have several), one request
+        per project; messages Expo placed in no project (unknown tokens) go together."""
+        project_of = {t: n for n, tokens in enumerate(groups) for t in tokens}
+        parts: dict[int, list[int]] = {}
+        for position, (_, message) in enumerate(chunk):
+            key = project_of.get(str(message.get("to")), -1)
+            parts.setdefault(key, []).append(position)
+        answers = await asyncio.gather(
+            *(
+                self._send_chunk([chunk[p] for p in positions], token, split=False)
+                for positions in parts.values()
+            )
+        )
+        outcomes: list[Outcome | None] = [None] * len(chunk)
+        for positions, answer in zip(parts.values(), answers, strict=True):
+            for position, outcome in zip(positions, answer, strict=True):
+                outcomes[position] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
 
     async def fetch_receipts(
         self, credential: ProviderCredential, ids: Sequence[str]

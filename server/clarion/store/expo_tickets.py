@@ -178,6 +178,11 @@ class ExpoTickets:
         d = deliveries.c
         keys = [(k.send_id, k.device_id) for k, _ in results]
         async with self._engine.begin() as conn:
+            # The tickets go whatever their receipts say. Deleting them first also makes
+            # SQLite take its write lock before the read below (a read-then-write
+            # transaction fails at once if another connection committed in between).
+            t = expo_tickets.c
+            await conn.execute(delete(expo_tickets).where(tuple_(t.send_id, t.device_id).in_(keys)))
             still_sent = (
                 select(d.send_id, d.device_id, d.provider_message_id)
                 .where(
@@ -195,8 +200,6 @@ class ExpoTickets:
                 for k, tr in results
                 if current.get((k.send_id, k.device_id)) == k.ticket_id[:256]
             ]
-            t = expo_tickets.c
-            await conn.execute(delete(expo_tickets).where(tuple_(t.send_id, t.device_id).in_(keys)))
             if not mine:
                 return 0
             await conn.execute(
