@@ -18,12 +18,13 @@ from clarion.domain.push import (
     Outcome,
     OutcomeKind,
     Priority,
+    ProviderCredential,
     PushContent,
     PushItem,
 )
 from clarion.providers import expo, hms, mipush
 from clarion.providers.base import Undeliverable
-from clarion.providers.transport import HttpResponse
+from clarion.providers.transport import HttpRequest, HttpResponse
 
 TOKEN = "ExponentPushToken[abcdefghijklmnop]"
 
@@ -338,3 +339,35 @@ def test_limiter_plans_slices_and_defers_past_max_wait() -> None:
     assert all(d > 0.9 for d, _ in later.defer)
     # Another credential has a bucket of its own.
     assert limiter.plan("other", "expo", 60, max_wait=0).send[0][0] == 0.0
+
+
+class _Recorder:
+    """A `Requester` that records requests and answers MiPush success."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    async def request(self, request: HttpRequest) -> HttpResponse:
+        self.urls.append(request.url)
+        body = {"result": "ok", "code": 0, "data": {"id": "m"}}
+        return HttpResponse(200, {}, json.dumps(body).encode(), 0.01)
+
+
+@pytest.mark.parametrize(
+    ("region", "host"),
+    [("china", "https://cn"), ("global-eea", "https://eea"), ("global-in", "https://in")],
+)
+async def test_mipush_sends_to_the_credentials_region(region: str, host: str) -> None:
+    recorder = _Recorder()
+    provider = mipush.MiPushProvider(
+        recorder,
+        hosts={"china": "https://cn", "global-eea": "https://eea", "global-in": "https://in"},
+    )
+    credential = ProviderCredential(
+        "app", {"package_name": "com.example.app", "region": region}, b"s3cret"
+    )
+    shared = PushContent(title="T", body="B")
+    items = [PushItem(f"s/{n}", DeviceAddress(token=f"regid{n:030}"), shared) for n in range(3)]
+    outcomes = await provider.send_many(credential, items)
+    assert [o.kind for o in outcomes] == [OutcomeKind.SENT] * 3
+    assert recorder.urls == [f"{host}/v3/message/regid"]  # one request for the shared content
