@@ -169,21 +169,18 @@ async def test_batches_of_at_most_100_gzipped_above_1_kib(
     assert all(size <= 100 for size in fakes.expo.stats.batch_sizes[sizes_before:])
 
 
-async def test_tokens_of_two_projects_are_sent_per_project(
-    app: PushApp, fakes: ProviderFakes
-) -> None:
-    """One app, two Expo projects (say a main and a companion app): Expo refuses a request
-    mixing them (PUSH_TOO_MANY_EXPERIENCE_IDS), and the batch is resent split."""
+async def test_tokens_of_two_projects_are_all_sent(app: PushApp, fakes: ProviderFakes) -> None:
+    """One app, two Expo projects (say a main and a companion app): a request mixing them
+    is refused (PUSH_TOO_MANY_EXPERIENCE_IDS) and resent split by project, so both are
+    delivered. (Whether the two share a request depends on the claims: on Postgres two
+    workers may take one each. The split itself is tests/unit/test_new_providers.py's.)"""
     user = f"user-{secrets.token_hex(6)}"
     first = await app.register(EXPO, user_id=user)
     other = fakes.expo.new_token(f"{app.expo_project}-companion")
     second = await app.register(EXPO, user_id=user, token=other)
-    refused = [code for _, code in fakes.expo.responses].count("PUSH_TOO_MANY_EXPERIENCE_IDS")
     send = await app.send(send_pb2.Target(user_id=user), note())
     done = await app.settled(send.name)
     assert done.counts.sent == 2 and done.counts.failed == 0
     for device in (first, second):
         [message] = fakes.expo.received(app.tokens[device.name])
         assert message.message["title"] == "Hello"
-    codes = [code for _, code in fakes.expo.responses]
-    assert codes.count("PUSH_TOO_MANY_EXPERIENCE_IDS") == refused + 1

@@ -448,7 +448,7 @@ async def test_migrate_creates_the_schema_and_is_idempotent(tmp_path: Path) -> N
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
     for _ in range(2):
         run = ok(await clarion("migrate", "--database-url", url, cwd=tmp_path))
-        assert run.out.strip() == "schema at revision 0002"
+        assert run.out.strip() == "schema at revision 0003"
     engine = sa.create_engine(url.replace("+aiosqlite", ""))
     try:
         assert set(sa.inspect(engine).get_table_names()) == {

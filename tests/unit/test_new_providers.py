@@ -371,3 +371,44 @@ async def test_mipush_sends_to_the_credentials_region(region: str, host: str) ->
     outcomes = await provider.send_many(credential, items)
     assert [o.kind for o in outcomes] == [OutcomeKind.SENT] * 3
     assert recorder.urls == [f"{host}/v3/message/regid"]  # one request for the shared content
+
+
+class _ExpoProjects:
+    """A `Requester` playing Expo for two projects: a request mixing them is refused with
+    PUSH_TOO_MANY_EXPERIENCE_IDS and Expo's details, any other gets ok tickets."""
+
+    def __init__(self, projects: dict[str, str]) -> None:
+        self.projects = projects  # token -> project
+        self.batches: list[list[str]] = []
+
+    async def request(self, request: HttpRequest) -> HttpResponse:
+        body = request.body
+        if dict(request.headers).get("content-encoding") == "gzip":
+            body = gzip.decompress(body)
+        tokens = [m["to"] for m in json.loads(body)]
+        self.batches.append(tokens)
+        by_project: dict[str, list[str]] = {}
+        for token in tokens:
+            if token in self.projects:
+                by_project.setdefault(self.projects[token], []).append(token)
+        if len(by_project) > 1:
+            error = {"code": "PUSH_TOO_MANY_EXPERIENCE_IDS", "message": "m", "details": by_project}
+            return HttpResponse(400, {}, json.dumps({"errors": [error]}).encode(), 0.01)
+        tickets = [{"status": "ok", "id": f"ticket-{t}"} for t in tokens]
+        return HttpResponse(200, {}, json.dumps({"data": tickets}).encode(), 0.01)
+
+
+async def test_expo_splits_a_batch_mixing_projects() -> None:
+    a = [f"ExponentPushToken[a{n}]" for n in range(3)]
+    b = [f"ExponentPushToken[b{n}]" for n in range(2)]
+    unknown = "ExponentPushToken[zzz]"
+    order = [a[0], b[0], a[1], unknown, b[1], a[2]]
+    expo_api = _ExpoProjects({t: "@x/a" for t in a} | {t: "@x/b" for t in b})
+    provider = expo.ExpoProvider(expo_api)
+    outcomes = await provider.send_many(
+        ProviderCredential("app", {}, b""), [item(token) for token in order]
+    )
+    # In order, each with its own ticket, after one refused request and one per group.
+    assert [o.provider_message_id for o in outcomes] == [f"ticket-{t}" for t in order]
+    assert expo_api.batches[0] == order
+    assert sorted(map(sorted, expo_api.batches[1:])) == sorted([sorted(a), sorted(b), [unknown]])
