@@ -3,6 +3,7 @@ their error tables (providers.md §4-6), plus `apply_receipt` and the rate limit
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import random
@@ -412,3 +413,40 @@ async def test_expo_splits_a_batch_mixing_projects() -> None:
     assert [o.provider_message_id for o in outcomes] == [f"ticket-{t}" for t in order]
     assert expo_api.batches[0] == order
     assert sorted(map(sorted, expo_api.batches[1:])) == sorted([sorted(a), sorted(b), [unknown]])
+
+
+class _CountingTokens(hms.HmsTokenSource):
+    """The token source with Huawei's endpoint replaced by a counter (still in a thread)."""
+
+    def __init__(self, clock: list[float]) -> None:
+        super().__init__(clock=lambda: clock[0])
+        self.fetches = 0
+
+    def _post(self, client_id: str, client_secret: str) -> tuple[str, float]:
+        self.fetches += 1
+        return f"token-{self.fetches}", 3600.0
+
+
+async def test_hms_tokens_are_cached_and_renewed_in_the_background() -> None:
+    clock = [0.0]
+    source = _CountingTokens(clock)
+    credential = ProviderCredential("app", {"app_id": "1", "client_id": "1"}, b"secret" * 3)
+    try:
+        # Ten callers at once, no token yet: one fetch, and all of them get its token.
+        tokens = await asyncio.gather(*(source.token(credential) for _ in range(10)))
+        assert set(tokens) == {"token-1"} and source.fetches == 1
+        clock[0] = 3000.0
+        assert await source.token(credential) == "token-1" and source.fetches == 1
+        # In the last five minutes: the old token is still handed out, a new one comes.
+        clock[0] = 3400.0
+        assert await source.token(credential) == "token-1"
+        for _ in range(100):
+            if source.fetches == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert await source.token(credential) == "token-2"
+        # Too close to its end to use: callers wait for the fetch.
+        clock[0] = 3400.0 + 3600.0 - 10
+        assert await source.token(credential) == "token-3"
+    finally:
+        await source.aclose()

@@ -9,17 +9,20 @@
 - `classify(response, tokens)` (pure): one `Outcome` per token from Huawei's result code,
   a partial success (80100000) read token by token (providers.md §5).
 - `HmsTokenSource`: OAuth 2.0 client-credentials tokens per (client id, secret), cached
-  until five minutes before they expire, fetched in a worker thread (off the event loop)
-  with one fetch at a time per credential; 80200001/80200003 make the provider fetch a
-  new one and resend once.
+  fetched in a worker thread (off the event loop), one fetch at a time per credential;
+  in the last five minutes of a token's life a new one is fetched in the background while
+  the old one is still used. 80200001/80200003 make the provider fetch a new one and
+  resend once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,6 +66,8 @@ __all__ = [
     "classify",
 ]
 
+_log = logging.getLogger(__name__)
+
 OAUTH_URL: Final = "https://oauth-login.cloud.huawei.com/oauth2/v3/token"
 PUSH_URL: Final = "https://push-api.cloud.huawei.com"
 MAX_TOKENS: Final = 1000  # per request
@@ -82,6 +87,8 @@ _DROP: Final = {
 }
 _RETRY: Final = frozenset({"80600003", "81000001"})
 DEFAULT_REFRESH_MARGIN: Final = 300.0
+# A token with less than this left is not used: callers wait for a new one instead.
+MIN_VALIDITY: Final = 30.0
 DEFAULT_TOKEN_TIMEOUT: Final = 10.0
 DEFAULT_CONCURRENCY: Final = 16
 
@@ -229,14 +236,18 @@ class _Entry:
     lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
     token: str = ""
     expires_at: float = 0.0
+    refreshing: asyncio.Task[None] | None = None
 
 
 class HmsTokenSource:
     """Access tokens per (client id, client secret), from Huawei's OAuth endpoint.
 
-    Reused until `refresh_margin` seconds before `expires_in` runs out. The blocking HTTP
-    call runs in a worker thread; a lock per credential makes concurrent callers wait for
-    one fetch and take its token. `ca_file` is the endpoint's trust store (None: system).
+    A token is used as it is until `refresh_margin` seconds before `expires_in` runs out;
+    from then on callers still get it while a new one is fetched in the background, and
+    only a token with less than `MIN_VALIDITY` seconds left (or none) makes callers wait
+    for the fetch. The blocking HTTP call runs in a worker thread, off the event loop; a
+    lock per credential makes it one fetch at a time, whose token every waiter takes.
+    `ca_file` is the endpoint's trust store (None: the system's).
     """
 
     def __init__(
@@ -257,7 +268,13 @@ class HmsTokenSource:
         self._session = requests.Session()
         self.tokens_fetched = 0
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
+        """Stop background refreshes and close the endpoint's connections."""
+        for entry in self._entries.values():
+            if entry.refreshing is not None:
+                entry.refreshing.cancel()
+                with contextlib.suppress(asyncio.CancelledError, HmsAuthError):
+                    await entry.refreshing
         self._session.close()
 
     async def token(self, credential: ProviderCredential) -> str:
@@ -265,10 +282,29 @@ class HmsTokenSource:
         entry = self._entry(credential)
         if self._fresh(entry):
             return entry.token
+        if entry.token and self._clock() < entry.expires_at - MIN_VALIDITY:
+            self._refresh_in_background(entry, credential)
+            return entry.token
         async with entry.lock:
             if not self._fresh(entry):
                 await self._fetch(entry, credential)
             return entry.token
+
+    def _refresh_in_background(self, entry: _Entry, credential: ProviderCredential) -> None:
+        if entry.refreshing is not None and not entry.refreshing.done():
+            return
+
+        async def refresh() -> None:
+            async with entry.lock:
+                if self._fresh(entry):
+                    return
+                try:
+                    await self._fetch(entry, credential)
+                except HmsAuthError as exc:
+                    # The current token still works for a while; the next caller tries again.
+                    _log.warning("hms: token refresh failed (%s)", exc.outcome.provider_code)
+
+        entry.refreshing = asyncio.create_task(refresh(), name="clarion-hms-token")
 
     async def refresh(self, credential: ProviderCredential, rejected: str) -> str:
         """A new token after Huawei refused `rejected`: fetched once however many saw it."""
@@ -362,7 +398,7 @@ class HmsProvider:
         self.tokens = tokens or HmsTokenSource(url=oauth_url, ca_file=ca_file, clock=clock)
 
     async def aclose(self) -> None:
-        self.tokens.close()
+        await self.tokens.aclose()
 
     async def send_many(
         self, credential: ProviderCredential, items: Sequence[PushItem]
