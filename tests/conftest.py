@@ -17,7 +17,10 @@ import pytest
 from clarion.app import Clarion
 from clarion.config import Settings
 from fakes.apns import FakeApns
+from fakes.expo import FakeExpo
 from fakes.fcm import FakeFcm
+from fakes.hms import FakeHms
+from fakes.mipush import FakeMiPush
 from fakes.tls import make_tls_material
 from fakes.webpush import WebPushService
 from harness import Api, ProviderFakes, Server, postgres_url, private_schema
@@ -27,7 +30,8 @@ BACKENDS = ("sqlite", "postgres")
 
 @pytest.fixture(scope="session")
 async def fakes(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ProviderFakes]:
-    """Fake APNs (both environments), FCM and a Web Push service, over TLS with a test CA.
+    """Fake APNs (both environments), FCM, a Web Push service, Expo, HMS and MiPush, over TLS
+    with a test CA.
 
     The session's servers send to them; tests tell them how to answer per token.
     """
@@ -37,7 +41,10 @@ async def fakes(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Provi
         sandbox = await stack.enter_async_context(FakeApns(tls=tls, environment="sandbox"))
         fcm = await stack.enter_async_context(FakeFcm(tls=tls))
         webpush = await stack.enter_async_context(WebPushService(tls))
-        yield ProviderFakes(tls, apns, sandbox, fcm, webpush)
+        expo = await stack.enter_async_context(FakeExpo(tls=tls))
+        hms = await stack.enter_async_context(FakeHms(tls=tls))
+        mipush = await stack.enter_async_context(FakeMiPush(tls=tls))
+        yield ProviderFakes(tls, apns, sandbox, fcm, webpush, expo, hms, mipush)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -68,6 +75,18 @@ async def server(
             apns_production_url=fakes.apns.base_url,
             apns_sandbox_url=fakes.apns_sandbox.base_url,
             fcm_url=fakes.fcm.base_url,
+            expo_url=fakes.expo.base_url,
+            hms_oauth_url=fakes.hms.oauth_url,
+            hms_push_url=fakes.hms.base_url,
+            mipush_china_url=fakes.mipush.base_url,
+            mipush_sgp_url=fakes.mipush.base_url,
+            mipush_eea_url=fakes.mipush.base_url,
+            mipush_ru_url=fakes.mipush.base_url,
+            mipush_in_url=fakes.mipush.base_url,
+            # Receipts are read a moment after the send, not 15 minutes.
+            expo_receipt_delay_seconds=0.3,
+            expo_receipt_recheck_seconds=0.3,
+            expo_receipt_poll_seconds=0.2,
             provider_ca_file=str(fakes.tls.ca_file),
             provider_request_timeout=5.0,
         )

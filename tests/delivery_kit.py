@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import secrets
 import string
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,9 +54,18 @@ def fcm_token() -> str:
     )
 
 
+_hms_app_ids = itertools.count(int(time.time()) * 1000)
+MIPUSH_PACKAGE_PREFIX = "com.example.clarion.p"
+
+
 @dataclass
 class PushApp:
-    """An app with credentials for the fakes and keys for each role."""
+    """An app with credentials for the fakes and keys for each role.
+
+    Expo needs no credential (`put_expo_token` adds one); HMS and MiPush have theirs, for
+    the HMS app `hms_app_id` and the MiPush package `mipush_package`. Expo tokens belong to
+    the Expo project named after the app.
+    """
 
     api: Api
     fakes: ProviderFakes
@@ -62,7 +73,14 @@ class PushApp:
     apns_key: ApnsKey
     account: ServiceAccount
     vapid_public_key: str
+    hms_app_id: str = ""
+    mipush_package: str = ""
     subscriptions: dict[str, FakeSubscription] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # device name -> its token
+
+    @property
+    def expo_project(self) -> str:
+        return f"@test/{self.app.id}"
 
     @property
     def parent(self) -> str:
@@ -107,13 +125,30 @@ class PushApp:
             )
         elif provider == provider_pb2.PROVIDER_FCM:
             device.token = token or fcm_token()
+        elif provider == provider_pb2.PROVIDER_EXPO:
+            device.token = token or self.fakes.expo.new_token(self.expo_project)
+        elif provider == provider_pb2.PROVIDER_HMS:
+            device.token = token or self.fakes.hms.new_token(self.hms_app_id)
+        elif provider == provider_pb2.PROVIDER_MIPUSH:
+            device.token = token or self.fakes.mipush.new_regid(self.mipush_package)
         made = await self.writer(
             self.writer.devices.RegisterDevice,
             device_registry_service_pb2.RegisterDeviceRequest(parent=self.parent, device=device),
         )
         if provider == provider_pb2.PROVIDER_WEBPUSH:
             self.subscriptions[made.device.name] = sub
+        else:
+            self.tokens[made.device.name] = device.token
         return made.device
+
+    async def put_expo_token(self, access_token: str) -> None:
+        """Store an Expo access token for the app (enhanced push security)."""
+        await self.api.admin(
+            self.api.admin.creds.PutCredential,
+            credentials_service_pb2.PutCredentialRequest(
+                parent=self.parent, expo=credential_pb2.ExpoAccessToken(access_token=access_token)
+            ),
+        )
 
     async def send(
         self, target: send_pb2.Target, notification: notification_pb2.Notification, **extra: Any
@@ -162,7 +197,7 @@ class PushApp:
 
 
 async def push_app(api: Api, fakes: ProviderFakes) -> PushApp:
-    """A fresh app with APNs, FCM and Web Push credentials the fakes accept."""
+    """A fresh app with APNs, FCM, Web Push, HMS and MiPush credentials the fakes accept."""
     app = await api.new_app(
         sender=[api_key_pb2.SCOPE_PUSH_SEND],
         watcher=[api_key_pb2.SCOPE_RECEIPTS_READ],
@@ -201,7 +236,27 @@ async def push_app(api: Api, fakes: ProviderFakes) -> PushApp:
         admin.creds.GetVapidPublicKey,
         credentials_service_pb2.GetVapidPublicKeyRequest(parent=app.parent),
     )
-    return PushApp(api, fakes, app, apns_key, account, vapid.public_key)
+    hms_app_id = str(next(_hms_app_ids))
+    hms_secret = secrets.token_hex(24)
+    fakes.hms.add_app(hms_app_id, hms_secret)
+    await admin(
+        admin.creds.PutCredential,
+        credentials_service_pb2.PutCredentialRequest(
+            parent=app.parent,
+            hms=credential_pb2.HmsClient(app_id=hms_app_id, client_secret=hms_secret),
+        ),
+    )
+    package = MIPUSH_PACKAGE_PREFIX + secrets.token_hex(4)
+    mipush_secret = secrets.token_urlsafe(18)
+    fakes.mipush.add_app(package, mipush_secret)
+    await admin(
+        admin.creds.PutCredential,
+        credentials_service_pb2.PutCredentialRequest(
+            parent=app.parent,
+            mipush=credential_pb2.MiPushSecret(app_secret=mipush_secret, package_name=package),
+        ),
+    )
+    return PushApp(api, fakes, app, apns_key, account, vapid.public_key, hms_app_id, package)
 
 
 def note(title: str = "Hello", body: str = "World", **fields: Any) -> notification_pb2.Notification:

@@ -68,6 +68,9 @@ class ProviderFakes:
     apns_sandbox: Any
     fcm: Any
     webpush: Any
+    expo: Any = None
+    hms: Any = None
+    mipush: Any = None
 
 
 @dataclass

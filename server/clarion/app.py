@@ -25,19 +25,27 @@ from clarion.config import Settings
 from clarion.dispatch.dispatcher import Dispatcher, DispatchSettings
 from clarion.dispatch.policy import PolicyStage
 from clarion.dispatch.retention import RetentionJob
+from clarion.dispatch.expo_receipts import ExpoReceiptJob, ReceiptSettings
+from clarion.dispatch.ratelimit import RateLimiter
 from clarion.domain.access import Scope
 from clarion.domain.device_rules import Provider
+from clarion.domain.push import ProviderCredential
 from clarion.metrics import (
+    EXPO_TICKETS_PENDING,
     QUEUE_DEPTH,
     QUEUE_OLDEST_AGE,
     SEND_COMMITS,
+    RATE_LIMIT_BACKLOG,
     MeteredTransport,
     MetricsServer,
     observe_transport,
 )
 from clarion.providers.apns import ApnsProvider
 from clarion.providers.base import Provider as ProviderClient
+from clarion.providers.expo import ExpoProvider
 from clarion.providers.fcm import FcmProvider
+from clarion.providers.hms import HmsProvider
+from clarion.providers.mipush import MiPushProvider
 from clarion.providers.transport import Transport, TransportConfig
 from clarion.providers.webpush import WebPushProvider
 from clarion.secrets import Envelope, MasterKeyRing, TokenCipher
@@ -45,11 +53,13 @@ from clarion.store.api_keys import ApiKeyStore
 from clarion.store.apps import AppStore
 from clarion.store.audit import AuditLog
 from clarion.store.categories import CategoryStore
+from clarion.store.backlog import Backlog
 from clarion.store.clock import utcnow
 from clarion.store.credentials import CredentialStore
 from clarion.store.devices import DeviceStore
 from clarion.store.engine import create_engine, is_sqlite, migrate
 from clarion.store.policy import PolicyReader, PolicyStore
+from clarion.store.expo_tickets import ExpoTickets
 from clarion.store.queue import DeliveryQueue
 from clarion.store.receipts import ReceiptLog
 from clarion.store.retention import RetentionStore
@@ -109,6 +119,8 @@ class Stores:
     receipts: ReceiptLog
     queue: DeliveryQueue
     signals: Signals
+    expo_tickets: ExpoTickets
+    backlog: Backlog
 
 
 class Clarion:
@@ -125,6 +137,8 @@ class Clarion:
         self.metrics_port = 0
         self.dispatcher: Dispatcher | None = None
         self.retention: RetentionJob | None = None
+        self.limiter: RateLimiter | None = None
+        self.expo_receipts: ExpoReceiptJob | None = None
         self.transport: Transport | None = None
         self._server: grpc.aio.Server | None = None
         self._health = health.aio.HealthServicer()
@@ -153,12 +167,14 @@ class Clarion:
             receipts=ReceiptLog(self._engine),
             queue=DeliveryQueue(self._engine, signals),
             signals=signals,
+            expo_tickets=ExpoTickets(self._engine, signals),
+            backlog=Backlog(self._engine),
         )
         await self._bootstrap_admin_key(stores.keys)
         if s.role in ("all", "dispatcher"):
             await self._start_dispatcher(stores, ring)
         if s.metrics_listen:
-            await self._start_metrics(stores.queue)
+            await self._start_metrics(stores)
         if s.role in ("all", "api"):
             await self._start_api(stores, ring)
 
@@ -176,6 +192,13 @@ class Clarion:
             base_url=s.fcm_url,
             ca_file=s.provider_ca_file or None,
         )
+        hms = HmsProvider(
+            MeteredTransport(transport, "hms"),
+            push_url=s.hms_push_url,
+            oauth_url=s.hms_oauth_url,
+            ca_file=s.provider_ca_file or None,
+        )
+        expo = ExpoProvider(MeteredTransport(transport, "expo"), base_url=s.expo_url)
         providers: dict[Provider, ProviderClient] = {
             Provider.APNS: ApnsProvider(
                 MeteredTransport(transport, "apns"),
@@ -184,7 +207,37 @@ class Clarion:
             ),
             Provider.FCM: fcm,
             Provider.WEBPUSH: WebPushProvider(MeteredTransport(transport, "webpush")),
+            Provider.EXPO: expo,
+            Provider.HMS: hms,
+            Provider.MIPUSH: MiPushProvider(
+                MeteredTransport(transport, "mipush"),
+                hosts={
+                    "china": s.mipush_china_url,
+                    "global-sgp": s.mipush_sgp_url,
+                    "global-eea": s.mipush_eea_url,
+                    "global-ru": s.mipush_ru_url,
+                    "global-in": s.mipush_in_url,
+                },
+            ),
         }
+        limiter = self.limiter = RateLimiter(_rate_limits(s), stores.backlog)
+        lease = timedelta(seconds=s.dispatch_lease_seconds)
+
+        async def expo_credential(app_id: str) -> ProviderCredential | None:
+            return await dispatcher.credential(app_id, Provider.EXPO)
+
+        receipts = self.expo_receipts = ExpoReceiptJob(
+            stores.expo_tickets,
+            expo,
+            expo_credential,
+            ReceiptSettings(
+                delay=timedelta(seconds=s.expo_receipt_delay_seconds),
+                recheck=timedelta(seconds=s.expo_receipt_recheck_seconds),
+                poll_seconds=s.expo_receipt_poll_seconds,
+                lease=lease,
+                max_attempts=s.dispatch_max_attempts,
+            ),
+        )
         dispatcher = self.dispatcher = Dispatcher(
             stores.queue,
             stores.credentials,
@@ -196,22 +249,27 @@ class Clarion:
             DispatchSettings(
                 workers=s.dispatch_workers,
                 batch_size=s.dispatch_batch_size,
-                lease=timedelta(seconds=s.dispatch_lease_seconds),
+                lease=lease,
                 max_attempts=s.dispatch_max_attempts,
                 poll_seconds=s.dispatch_poll_seconds,
                 linger_seconds=s.dispatch_linger_seconds,
             ),
+            limiter=limiter,
+            before_settle=receipts.keep,
         )
         await dispatcher.start()
         retention = self.retention = RetentionJob(
             RetentionStore(self._engine), s.retention_interval_seconds
         )
         retention.start()
+        await receipts.start()
 
         async def stop_dispatching() -> None:
+            await receipts.stop()
             await retention.stop()
             await dispatcher.stop()
             await fcm.aclose()
+            await hms.aclose()
             await transport.aclose()
 
         self.on_stop(stop_dispatching)
@@ -222,16 +280,23 @@ class Clarion:
             s.dispatch_lease_seconds,
         )
 
-    async def _start_metrics(self, queue: DeliveryQueue) -> None:
+    async def _start_metrics(self, stores: Stores) -> None:
         async def collect() -> None:
             if self.dispatcher is None:
                 return
-            stats = await queue.stats(utcnow())
+            stats = await stores.queue.stats(utcnow())
             QUEUE_DEPTH.set(stats.due)
             oldest = stats.oldest_due_at
             QUEUE_OLDEST_AGE.set((utcnow() - oldest).total_seconds() if oldest else 0.0)
             if self.transport is not None:
                 observe_transport(self.transport.stats())
+            if self.limiter is not None:
+                pending = await stores.backlog.pending(self.limiter.limits)
+                for (app_id, provider), count in pending.items():
+                    RATE_LIMIT_BACKLOG.labels(app_id, provider).set(count)
+                for labels in _stale_backlogs(self.limiter, pending):
+                    RATE_LIMIT_BACKLOG.labels(*labels).set(0)
+            EXPO_TICKETS_PENDING.set(await stores.expo_tickets.pending())
 
         server = MetricsServer(self.settings.metrics_listen, collect=collect)
         await server.start()
@@ -349,6 +414,25 @@ class Clarion:
     def on_stop(self, stop: Any) -> None:
         """Register a coroutine function to await at shutdown (before the gRPC server stops)."""
         self._extra_stops.append(stop)
+
+
+def _rate_limits(s: Settings) -> dict[str, float]:
+    """Notifications per second per credential, by provider (0: unlimited)."""
+    return {
+        Provider.EXPO: s.expo_rate_limit,
+        Provider.APNS: s.apns_rate_limit,
+        Provider.FCM: s.fcm_rate_limit,
+        Provider.WEBPUSH: s.webpush_rate_limit,
+        Provider.HMS: s.hms_rate_limit,
+        Provider.MIPUSH: s.mipush_rate_limit,
+    }
+
+
+def _stale_backlogs(
+    limiter: RateLimiter, pending: dict[tuple[str, str], int]
+) -> list[tuple[str, str]]:
+    """Credentials the limiter has seen whose backlog is now empty (reported as 0)."""
+    return [key for key in limiter.credentials() if key not in pending]
 
 
 def _redact(url: str) -> str:

@@ -27,6 +27,19 @@ _OTHER_ENV: Final = frozenset(
 _OTHER_ENV_PREFIXES: Final = ("CLARION_TEST_",)  # the test suite's own variables
 
 ROLES: Final = ("all", "api", "dispatcher")
+PROVIDER_URLS: Final = (
+    "apns_production_url",
+    "apns_sandbox_url",
+    "fcm_url",
+    "expo_url",
+    "hms_oauth_url",
+    "hms_push_url",
+    "mipush_china_url",
+    "mipush_sgp_url",
+    "mipush_eea_url",
+    "mipush_ru_url",
+    "mipush_in_url",
+)
 LOG_FORMATS: Final = ("text", "json")
 
 
@@ -85,9 +98,32 @@ class Settings:
     apns_production_url: str = "https://api.push.apple.com"
     apns_sandbox_url: str = "https://api.sandbox.push.apple.com"
     fcm_url: str = "https://fcm.googleapis.com"
+    expo_url: str = "https://exp.host"
+    hms_oauth_url: str = "https://oauth-login.cloud.huawei.com/oauth2/v3/token"
+    hms_push_url: str = "https://push-api.cloud.huawei.com"
+    # MiPush hosts by credential region: china, global-sgp, global-eea, global-ru, global-in.
+    mipush_china_url: str = "https://api.xmpush.xiaomi.com"
+    mipush_sgp_url: str = "https://sgp-api.xmpush.global.xiaomi.com"
+    mipush_eea_url: str = "https://fr-api.xmpush.global.xiaomi.com"
+    mipush_ru_url: str = "https://ru-api.xmpush.global.xiaomi.com"
+    mipush_in_url: str = "https://idmb-api.xmpush.global.xiaomi.com"
     provider_ca_file: str = ""
     provider_connect_timeout: float = 10.0
     provider_request_timeout: float = 30.0
+
+    # Provider rate limits: notifications per second per credential (app + provider),
+    # per dispatcher process; 0 means unlimited. Expo allows 600/s per project.
+    expo_rate_limit: float = 600.0
+    apns_rate_limit: float = 0.0
+    fcm_rate_limit: float = 0.0
+    webpush_rate_limit: float = 0.0
+    hms_rate_limit: float = 0.0
+    mipush_rate_limit: float = 0.0
+    # Expo receipts: first read this long after the send, again after `recheck` while not
+    # ready, and how often an idle receipt job looks for due tickets.
+    expo_receipt_delay_seconds: float = 900.0
+    expo_receipt_recheck_seconds: float = 300.0
+    expo_receipt_poll_seconds: float = 30.0
 
     @property
     def effective_database_url(self) -> str:
@@ -178,7 +214,21 @@ def _check(settings: Settings) -> Settings:
     ):
         if getattr(settings, name) <= 0:
             raise ConfigError(f"{name} must be positive")
-    for name in ("apns_production_url", "apns_sandbox_url", "fcm_url"):
+    for name in (
+        "expo_rate_limit",
+        "apns_rate_limit",
+        "fcm_rate_limit",
+        "webpush_rate_limit",
+        "hms_rate_limit",
+        "mipush_rate_limit",
+        "expo_receipt_delay_seconds",
+    ):
+        if getattr(settings, name) < 0:
+            raise ConfigError(f"{name} must not be negative")
+    for name in ("expo_receipt_recheck_seconds", "expo_receipt_poll_seconds"):
+        if getattr(settings, name) <= 0:
+            raise ConfigError(f"{name} must be positive")
+    for name in PROVIDER_URLS:
         if not getattr(settings, name).startswith(("https://", "http://")):
             raise ConfigError(f"{name} must be an http(s) URL")
     return settings

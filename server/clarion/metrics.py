@@ -112,6 +112,36 @@ QUEUE_OLDEST_AGE: Final = Gauge(
     "Age of the oldest due delivery",
     registry=REGISTRY,
 )
+# Provider rate limits (clarion.dispatch.ratelimit), per credential (app + provider).
+RATE_LIMIT: Final = Gauge(
+    "clarion_provider_rate_limit",
+    "Configured notifications per second for a rate-limited credential",
+    ["app", "provider"],
+    registry=REGISTRY,
+)
+RATE_LIMIT_BACKLOG: Final = Gauge(
+    "clarion_provider_backlog",
+    "Pending deliveries (queued, retrying or in flight) of a rate-limited credential",
+    ["app", "provider"],
+    registry=REGISTRY,
+)
+RATE_LIMIT_WAITING: Final = Gauge(
+    "clarion_provider_rate_limit_waiting",
+    "Deliveries this process holds waiting for the credential's rate limit",
+    ["app", "provider"],
+    registry=REGISTRY,
+)
+EXPO_TICKETS_PENDING: Final = Gauge(
+    "clarion_expo_tickets_pending",
+    "Expo push tickets whose receipt has not been read yet",
+    registry=REGISTRY,
+)
+EXPO_RECEIPTS: Final = Counter(
+    "clarion_expo_receipts",
+    "Expo push receipts read, by result",
+    ["result"],
+    registry=REGISTRY,
+)
 # The transport keeps its own counts; these gauges mirror its latest `stats()` snapshot.
 TRANSPORT_CONNECTIONS: Final = Gauge(
     "clarion_transport_connections_opened",

@@ -18,13 +18,14 @@ import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
 from clarion import metrics
 from clarion.dispatch.policy import BatchPolicy, PolicyStage
+from clarion.dispatch.ratelimit import RateLimiter
 from clarion.domain.content import ContentCache
 from clarion.domain.credential_rules import ApnsEnvironment
 from clarion.domain.deliveries import (
@@ -51,6 +52,11 @@ from clarion.store.signals import Signals
 _log = logging.getLogger(__name__)
 
 CREDENTIAL_CACHE_SECONDS: Final = 30.0
+# Providers that deliver without a stored credential (Expo: the access token is optional).
+CREDENTIAL_OPTIONAL: Final = frozenset({Provider.EXPO})
+# A rate-limited group waits at most this share of the lease for its tokens; the rest is
+# given back to the queue (dispatch/ratelimit.py).
+RATE_LIMIT_LEASE_SHARE: Final = 1 / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,8 @@ class Dispatcher:
         *,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
+        limiter: RateLimiter | None = None,
+        before_settle: Callable[[Sequence[Settled]], Awaitable[None]] | None = None,
     ) -> None:
         self._queue = queue
         self._credentials = credentials
@@ -98,6 +106,9 @@ class Dispatcher:
         self.settings = settings or DispatchSettings()
         self._clock = clock
         self._rng = rng or random.Random()
+        self._limiter = limiter
+        # Called with a batch's results before they are recorded (Expo keeps its tickets).
+        self._before_settle = before_settle
         self._contents = ContentCache()
         self._notifications: dict[str, Notification] = {}
         self._credential_cache: dict[tuple[str, str], _CachedCredential] = {}
@@ -143,7 +154,9 @@ class Dispatcher:
         lease, claimed = await self._queue.claim(self.settings.batch_size, self.settings.lease, now)
         if not claimed:
             return 0
-        results = await self._deliver(claimed)
+        results = await self._deliver(claimed, lease)
+        if self._before_settle is not None:
+            await self._before_settle(results)
         settled = await self._queue.settle(lease, results, self._clock())
         self.settled += settled
         if settled < len(results):
@@ -157,7 +170,7 @@ class Dispatcher:
 
     # One batch ------------------------------------------------------------------------------
 
-    async def _deliver(self, claimed: Sequence[Claimed]) -> list[Settled]:
+    async def _deliver(self, claimed: Sequence[Claimed], lease: str) -> list[Settled]:
         now = self._clock()
         results: list[Settled] = []
         live: list[Claimed] = []
@@ -178,7 +191,7 @@ class Dispatcher:
                 results.append(Settled(c, prepared))
             else:
                 groups[(c.app_id, Provider(c.provider))].append((c, prepared))
-        sent = await asyncio.gather(*(self._send_group(k, v) for k, v in groups.items()))
+        sent = await asyncio.gather(*(self._send_group(k, v, lease) for k, v in groups.items()))
         for group in sent:
             results.extend(group)
         return results
@@ -211,13 +224,35 @@ class Dispatcher:
         return PushItem(delivery_id=f"{c.send_id}/{c.device_id}", device=address, content=content)
 
     async def _send_group(
-        self, key: tuple[str, Provider], members: list[tuple[Claimed, PushItem]]
+        self, key: tuple[str, Provider], members: list[tuple[Claimed, PushItem]], lease: str
     ) -> list[Settled]:
         app_id, provider = key
         credential = await self._credential(app_id, provider)
+        if credential is None and provider in CREDENTIAL_OPTIONAL:
+            credential = ProviderCredential(app_id, {}, b"")
         if credential is None:
             missing = Transition(DeliveryStatus.FAILED, AUTH_ERROR, NO_CREDENTIAL)
             return [Settled(c, missing) for c, _ in members]
+        limiter = self._limiter
+        if limiter is None or not limiter.limited(provider):
+            return await self._send_members(app_id, provider, credential, members)
+        return await limiter.spread(
+            app_id,
+            provider,
+            members,
+            lambda part: self._send_members(app_id, provider, credential, part),
+            lease_id=lease,
+            key_of=lambda member: (member[0].send_id, member[0].device_id),
+            max_wait=self.settings.lease.total_seconds() * RATE_LIMIT_LEASE_SHARE,
+        )
+
+    async def _send_members(
+        self,
+        app_id: str,
+        provider: Provider,
+        credential: ProviderCredential,
+        members: list[tuple[Claimed, PushItem]],
+    ) -> list[Settled]:
         with log_context(app=app_id, provider=str(provider)):
             started = time.monotonic()
             outcomes = await self._providers[provider].send_many(
@@ -265,6 +300,10 @@ class Dispatcher:
             self._notifications.clear()  # sends are immutable; this only bounds memory
         for send_id, stored in (await self._queue.notifications(missing)).items():
             self._notifications[send_id] = notification_from_json(stored)
+
+    async def credential(self, app_id: str, provider: Provider) -> ProviderCredential | None:
+        """The app's decrypted credential for `provider` (None without one), cached briefly."""
+        return await self._credential(app_id, provider)
 
     async def _credential(self, app_id: str, provider: Provider) -> ProviderCredential | None:
         """The decrypted credential, cached briefly (rotations are seen within 30 s)."""

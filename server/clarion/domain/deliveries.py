@@ -182,6 +182,35 @@ def apply_outcome(
     raise AssertionError(outcome.kind)  # pragma: no cover - the match is exhaustive
 
 
+def apply_receipt(
+    outcome: Outcome,
+    *,
+    now: datetime,
+    attempt: int,
+    expires_at: datetime,
+    max_attempts: int,
+    rng: random.Random | None = None,
+) -> Transition:
+    """What a provider's later receipt for a SENT delivery does (Expo push receipts).
+
+    A receipt that confirms the hand-over makes it DELIVERED; a failure does exactly what
+    the same answer would have done when the message was sent (a dead token INVALID_TOKEN,
+    a refused credential FAILED, a transient error RETRYING, ...).
+    """
+    if outcome.kind is OutcomeKind.SENT:
+        return Transition(
+            DeliveryStatus.DELIVERED, "", outcome.provider_code, outcome.provider_message_id
+        )
+    return apply_outcome(
+        outcome,
+        now=now,
+        attempt=attempt,
+        expires_at=expires_at,
+        max_attempts=max_attempts,
+        rng=rng,
+    )
+
+
 # How long a TTL of 0 ("now or never") leaves for the first attempt: providers are told 0,
 # but the queue needs a moment to hand the delivery to a dispatcher at all.
 ZERO_TTL_WINDOW: Final = timedelta(seconds=30)

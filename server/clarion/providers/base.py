@@ -10,6 +10,8 @@
 - `parse_retry_after`: the `Retry-After` header, seconds or HTTP-date.
 - `http_status_outcome`: the generic reading of an HTTP status for rows a provider's own
   table does not name (429 rate limited, 5xx unavailable, 401/403 credential, 4xx drop).
+- `group_by_content`: items grouped by their shared `PushContent`, for providers that send
+  one request to many tokens (HMS, MiPush).
 - `encode_json`, `parse_json_object`, `deep_merge`, `truncate`, `body_detail`: JSON and
   `Outcome.detail` helpers.
 """
@@ -31,6 +33,7 @@ from clarion.domain.push import (
     RATE_LIMITED,
     Outcome,
     ProviderCredential,
+    PushContent,
     PushItem,
 )
 from clarion.providers.transport import ConnectError, RequestTimeout, TransportError
@@ -43,6 +46,7 @@ __all__ = [
     "body_detail",
     "deep_merge",
     "encode_json",
+    "group_by_content",
     "http_status_outcome",
     "parse_json_object",
     "parse_retry_after",
@@ -61,6 +65,7 @@ DEFAULT_CONCURRENCY: Final = 256
 DETAIL_LIMIT: Final = 500
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 class Provider(Protocol):
@@ -129,6 +134,38 @@ async def send_concurrently(
     elif workers:
         await asyncio.gather(*(worker() for _ in range(workers)))
     return [result for result in results if result is not None]
+
+
+def group_by_content(
+    items: Sequence[PushItem],
+    build: Callable[[PushContent], M],
+    outcomes: list[Outcome | None],
+    *,
+    missing_token: Outcome,
+) -> list[tuple[M, list[int]]]:
+    """Item indexes per distinct content (by identity: a fan-out shares one object), with
+    what `build` made of it, once per content.
+
+    Items that cannot be sent get their outcome written into `outcomes` instead: an empty
+    token `missing_token`, a content whose `build` raised `Undeliverable` that outcome.
+    """
+    groups: dict[int, tuple[M, list[int]] | Outcome] = {}
+    for index, item in enumerate(items):
+        if not item.device.token:
+            outcomes[index] = missing_token
+            continue
+        group = groups.get(id(item.content))
+        if group is None:
+            try:
+                group = (build(item.content), [])
+            except Undeliverable as exc:
+                group = exc.outcome
+            groups[id(item.content)] = group
+        if isinstance(group, Outcome):
+            outcomes[index] = group
+        else:
+            group[1].append(index)
+    return [g for g in groups.values() if not isinstance(g, Outcome)]
 
 
 def transport_failure(exc: TransportError) -> Outcome:

@@ -339,3 +339,23 @@ audit_entries = Table(
     Column("details", JSON, nullable=False, default=dict),
     Index(None, "app_id", "id"),
 )
+
+
+# --- Expo push tickets (migration 0003) ------------------------------------------------------
+
+expo_tickets = Table(
+    "expo_tickets",
+    metadata,
+    # The push ticket of a delivery Expo accepted, until its receipt is read: one per
+    # delivery (a resend after a lost lease replaces the ticket).
+    Column("send_id", String(26), ForeignKey("sends.id", ondelete="CASCADE"), nullable=False),
+    Column("device_id", String(26), nullable=False),
+    Column("app_id", String(63), nullable=False),
+    Column("ticket_id", String(64), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    # When the receipt job may next ask for it; a claim moves it past its own lease.
+    Column("check_at", UtcDateTime, nullable=False),
+    Column("checks", Integer, nullable=False, default=0),
+    PrimaryKeyConstraint("send_id", "device_id"),
+    Index(None, "check_at"),
+)
