@@ -23,10 +23,10 @@ from clarion.api.policy_admin import PolicyAdmin
 from clarion.api.push_sender import PushSender, SendLimits
 from clarion.config import Settings
 from clarion.dispatch.dispatcher import Dispatcher, DispatchSettings
-from clarion.dispatch.policy import PolicyStage
-from clarion.dispatch.retention import RetentionJob
 from clarion.dispatch.expo_receipts import ExpoReceiptJob, ReceiptSettings
+from clarion.dispatch.policy import PolicyStage
 from clarion.dispatch.ratelimit import RateLimiter
+from clarion.dispatch.retention import RetentionJob
 from clarion.domain.access import Scope
 from clarion.domain.device_rules import Provider
 from clarion.domain.push import ProviderCredential
@@ -34,8 +34,8 @@ from clarion.metrics import (
     EXPO_TICKETS_PENDING,
     QUEUE_DEPTH,
     QUEUE_OLDEST_AGE,
-    SEND_COMMITS,
     RATE_LIMIT_BACKLOG,
+    SEND_COMMITS,
     MeteredTransport,
     MetricsServer,
     observe_transport,
@@ -52,14 +52,14 @@ from clarion.secrets import Envelope, MasterKeyRing, TokenCipher
 from clarion.store.api_keys import ApiKeyStore
 from clarion.store.apps import AppStore
 from clarion.store.audit import AuditLog
-from clarion.store.categories import CategoryStore
 from clarion.store.backlog import Backlog
+from clarion.store.categories import CategoryStore
 from clarion.store.clock import utcnow
 from clarion.store.credentials import CredentialStore
 from clarion.store.devices import DeviceStore
 from clarion.store.engine import create_engine, is_sqlite, migrate
-from clarion.store.policy import PolicyReader, PolicyStore
 from clarion.store.expo_tickets import ExpoTickets
+from clarion.store.policy import PolicyReader, PolicyStore
 from clarion.store.queue import DeliveryQueue
 from clarion.store.receipts import ReceiptLog
 from clarion.store.retention import RetentionStore
