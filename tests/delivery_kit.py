@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
+from google.protobuf import field_mask_pb2
 
 from clarion.v1 import (
     api_key_pb2,
@@ -22,6 +23,8 @@ from clarion.v1 import (
     device_pb2,
     device_registry_service_pb2,
     notification_pb2,
+    policy_admin_service_pb2,
+    policy_pb2,
     provider_pb2,
     push_sender_service_pb2,
     receipt_pb2,
@@ -97,6 +100,19 @@ class PushApp:
     @property
     def writer(self) -> Stubs:
         return self.app.keys["writer"]
+
+    async def set_policy(self, **fields: object) -> policy_pb2.AppPolicy:
+        """Change the app's policy fields given (the others keep their values)."""
+        admin = self.api.admin
+        answer = await admin(
+            admin.admin.UpdateAppPolicy,
+            policy_admin_service_pb2.UpdateAppPolicyRequest(
+                policy=policy_pb2.AppPolicy(name=f"{self.parent}/policy", **fields),  # type: ignore[arg-type]
+                update_mask=field_mask_pb2.FieldMask(paths=list(fields)),
+            ),
+        )
+        policy: policy_pb2.AppPolicy = answer.policy
+        return policy
 
     async def register(
         self,

@@ -84,6 +84,7 @@ async def test_expo_rate_limit_spreads_2000_sends_and_loses_none(
         async with gate:
             await app.register(provider_pb2.PROVIDER_EXPO, user_id=user, token=token)
 
+    await app.set_policy(registrations_per_user_hour=len(tokens))  # one user, many devices
     await asyncio.gather(*(register(t) for t in tokens))
     throttled = fakes.expo.throttled
     started = time.monotonic()

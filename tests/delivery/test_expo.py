@@ -155,6 +155,7 @@ async def test_batches_of_at_most_100_gzipped_above_1_kib(
     app: PushApp, fakes: ProviderFakes
 ) -> None:
     user = f"user-{secrets.token_hex(6)}"
+    await app.set_policy(registrations_per_user_hour=230)  # one user, many devices
     devices = [await app.register(EXPO, user_id=user) for _ in range(230)]
     requests_before = fakes.expo.stats.requests
     sizes_before = len(fakes.expo.stats.batch_sizes)

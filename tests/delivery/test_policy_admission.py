@@ -33,16 +33,7 @@ pytestmark = pytest.mark.usefixtures("server")
 
 
 async def set_policy(push: PushApp, **fields: object) -> policy_pb2.AppPolicy:
-    admin = push.api.admin
-    answer = await admin(
-        admin.admin.UpdateAppPolicy,
-        P.UpdateAppPolicyRequest(
-            policy=policy_pb2.AppPolicy(name=f"{push.parent}/policy", **fields),  # type: ignore[arg-type]
-            update_mask=field_mask_pb2.FieldMask(paths=list(fields)),
-        ),
-    )
-    policy: policy_pb2.AppPolicy = answer.policy
-    return policy
+    return await push.set_policy(**fields)
 
 
 async def get_app(push: PushApp) -> app_pb2.App:

@@ -73,6 +73,7 @@ async def test_deliveries_beyond_the_lease_wait_in_the_queue(
 ) -> None:
     app = await push_app(limited, fakes)
     user = f"user-{secrets.token_hex(6)}"
+    await app.set_policy(registrations_per_user_hour=DEVICES)  # one user, many devices
     for _ in range(DEVICES):
         await app.register(provider_pb2.PROVIDER_EXPO, user_id=user)
     watcher = await watch(app.watcher, app.parent)
