@@ -25,12 +25,14 @@ import grpc
 import pytest
 import sqlalchemy as sa
 
-from clarion.api.times import ts
 from clarion.app import Clarion
 from clarion.config import Settings
-from clarion.domain.deliveries import DeliveryStatus, Transition
-from clarion.store.engine import create_engine
+from clarion.domain.deliveries import DeliveryStatus, TargetKind, Transition
+from clarion.store.engine import create_engine, migrate
+from clarion.store.ids import new_id
 from clarion.store.queue import Claimed, DeliveryQueue, Settled
+from clarion.store.schema import apps, deliveries, devices
+from clarion.store.sends import NewSend, SendStore
 from clarion.store.signals import Signals
 from clarion.v1 import (
     device_pb2,
@@ -260,39 +262,75 @@ async def test_two_dispatchers_share_the_work_without_sending_twice(
     assert by_a > 0 and by_b > 0, f"one dispatcher did all the work ({by_a} / {by_b})"
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 async def test_results_are_written_only_under_the_lease_that_holds_them(
-    api: Api, fakes: ProviderFakes, server: Server
+    backend: str, tmp_path: Path
 ) -> None:
     """A dispatcher that stalled past its lease must not overwrite the newer claim's work.
 
-    The send is scheduled a day ahead so the server's own dispatcher leaves it alone; two
-    claims are made at that future time, the second after the first lease has run out."""
-    app = await push_app(api, fakes)
-    devices = [
-        await app.register(provider_pb2.PROVIDER_APNS, token=apns_token(), user_id="u")
-        for _ in range(3)
-    ]
-    due = datetime.now(UTC) + timedelta(days=1)
-    send = await app.send(send_pb2.Target(user_id="u"), note(), send_time=ts(due))
-    engine = create_engine(server.database_url)
-    queue = DeliveryQueue(engine, Signals(engine))
-    lease = timedelta(seconds=60)
-    try:
-        stalled, first = await queue.claim(10, lease, due)
-        taken_over, second = await queue.claim(10, lease, due + 2 * lease)
-        assert len(first) == len(second) == 3
-        assert {c.attempt for c in second} == {2}
+    On a database of its own (no other dispatcher), a send's three deliveries are claimed
+    twice, the second claim after the first lease has run out; then both claims report."""
+    with _database(backend, tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            await migrate(engine)
+            now = datetime.now(UTC)
+            device_ids = [new_id() for _ in range(3)]
+            async with engine.begin() as conn:
+                await conn.execute(
+                    sa.insert(apps).values(id="lease-test", created_at=now, updated_at=now)
+                )
+                await conn.execute(
+                    sa.insert(devices),
+                    [
+                        {
+                            "id": device_id,
+                            "app_id": "lease-test",
+                            "user_id": "u",
+                            "provider": "apns",
+                            "token_ciphertext": b"sealed",
+                            "status": "active",
+                            "created_at": now,
+                            "updated_at": now,
+                            "last_seen_at": now,
+                        }
+                        for device_id in device_ids
+                    ],
+                )
+            signals = Signals(engine)
+            send, _ = await SendStore(engine, signals).create(
+                NewSend("lease-test", TargetKind.USER, "u", {"title": "t"}, timedelta(days=1))
+            )
+            queue = DeliveryQueue(engine, signals)
+            lease = timedelta(seconds=60)
+            now = datetime.now(UTC)  # the send is due from its creation on
+            stalled, first = await queue.claim(10, lease, now)
+            taken_over, second = await queue.claim(10, lease, now + 2 * lease)
+            assert len(first) == len(second) == 3
+            assert {c.attempt for c in second} == {2}
 
-        def results(claimed: list[Claimed], status: DeliveryStatus) -> list[Settled]:
-            return [Settled(c, Transition(status, "", "code")) for c in claimed]
+            def results(claimed: list[Claimed], status: DeliveryStatus) -> list[Settled]:
+                return [Settled(c, Transition(status, "", "code")) for c in claimed]
 
-        late = due + 3 * lease
-        assert await queue.settle(stalled, results(first, DeliveryStatus.FAILED), late) == 0
-        assert await queue.settle(taken_over, results(second, DeliveryStatus.SENT), late) == 3
-        assert await queue.settle(taken_over, results(second, DeliveryStatus.FAILED), late) == 0
-    finally:
-        await engine.dispose()
+            late = now + 3 * lease
+            assert await queue.settle(stalled, results(first, DeliveryStatus.FAILED), late) == 0
+            assert await queue.settle(taken_over, results(second, DeliveryStatus.SENT), late) == 3
+            assert await queue.settle(taken_over, results(second, DeliveryStatus.FAILED), late) == 0
 
-    delivered = await app.deliveries(send.name)
-    assert sorted(d.device for d in delivered) == sorted(d.name for d in devices)
-    assert {(d.status, d.provider_code, d.attempts) for d in delivered} == {(SENT, "code", 2)}
+            async with engine.connect() as conn:
+                stored = (
+                    await conn.execute(
+                        sa.select(
+                            deliveries.c.device_id,
+                            deliveries.c.status,
+                            deliveries.c.provider_code,
+                            deliveries.c.attempts,
+                            deliveries.c.lease,
+                        ).where(deliveries.c.send_id == send.id)
+                    )
+                ).all()
+        finally:
+            await engine.dispose()
+
+    assert sorted(row.device_id for row in stored) == sorted(device_ids)
+    assert {tuple(row)[1:] for row in stored} == {("sent", "code", 2, None)}
