@@ -46,6 +46,7 @@ from clarion.store.schema import (
     daily_counts,
     devices,
     frequency_events,
+    one_of,
     registrations,
 )
 
@@ -318,7 +319,7 @@ class PolicyReader:
                     dv.quiet_start_minute,
                     dv.quiet_end_minute,
                     dv.time_zone,
-                ).where(dv.id.in_(sorted(device_ids)))
+                ).where(one_of(dv.id, device_ids, conn.dialect.name))
             )
             recipients = {
                 r.id: Recipient(

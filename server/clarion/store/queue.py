@@ -29,7 +29,7 @@ from clarion.domain.device_rules import Provider
 from clarion.domain.devices import DeviceStatus
 from clarion.store import receipts as log
 from clarion.store.ids import new_id
-from clarion.store.schema import UtcDateTime, credentials, deliveries, devices, sends
+from clarion.store.schema import UtcDateTime, credentials, deliveries, devices, one_of, sends
 from clarion.store.sends import mark_complete
 from clarion.store.signals import Signals
 
@@ -226,7 +226,7 @@ class DeliveryQueue:
         dv = devices.c
         query = select(
             dv.id, dv.status, dv.provider, dv.token_ciphertext, dv.locale, dv.apns_environment
-        ).where(dv.id.in_(sorted(set(device_ids))))
+        ).where(one_of(dv.id, device_ids, self._engine.dialect.name))
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {
@@ -248,7 +248,7 @@ class DeliveryQueue:
         async with self._engine.connect() as conn:
             rows = await conn.execute(
                 select(sends.c.id, sends.c.notification).where(
-                    sends.c.id.in_(sorted(set(send_ids)))
+                    one_of(sends.c.id, send_ids, self._engine.dialect.name)
                 )
             )
             return {r.id: dict(r.notification) for r in rows}

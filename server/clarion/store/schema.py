@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -24,11 +25,26 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    any_,
+    bindparam,
     text,
 )
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 R = TypeVar("R")
+
+
+def one_of(column: Any, values: Iterable[Any], dialect: str) -> ColumnElement[bool]:
+    """`column IN (values)` for a batch of values. On Postgres it is `column = ANY(:array)`:
+    one bound array, so the statement's text is the same for every batch and its prepared
+    plan is reused; elsewhere an IN list with one parameter per value."""
+    ordered = sorted(set(values))
+    if dialect == "postgresql":
+        array = bindparam(None, ordered, type_=postgresql.ARRAY(column.type))
+        return cast("ColumnElement[bool]", column == any_(array))
+    return cast("ColumnElement[bool]", column.in_(ordered))
 
 
 def as_record(cls: type[R], row: Any, **converted: Any) -> R:
