@@ -90,6 +90,7 @@ async def one_run(api: Api, fakes: ProviderFakes, devices: int) -> dict[str, flo
         async with gate:
             await app.register(provider_pb2.PROVIDER_EXPO, user_id="bench")
 
+    await app.set_policy(registrations_per_user_hour=devices)  # one user, many devices
     await asyncio.gather(*(register() for _ in range(devices)))
     throttled = fakes.expo.throttled
     started = time.monotonic()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Row, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,6 +21,23 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from clarion.domain.deliveries import DeliveryStatus, Receipt
 from clarion.store.schema import as_record, deliveries, receipt_sequences, receipts
 from clarion.store.signals import notify_receipts
+
+#: The columns a send's first receipts are written to, in the order of the SELECT that
+#: numbers them (store/sends.py builds the same SELECT inside its one-statement send).
+FIRST_RECEIPT_COLUMNS: Final = (
+    "app_id",
+    "cursor",
+    "send_id",
+    "device_id",
+    "user_id",
+    "provider",
+    "status",
+    "reason",
+    "provider_code",
+    "action_id",
+    "attempt",
+    "time",
+)
 
 
 async def allocate(conn: AsyncConnection, app_id: str, count: int) -> int:
@@ -85,20 +102,7 @@ async def append_for_send(conn: AsyncConnection, app_id: str, send_id: str, coun
     ).where(d.send_id == send_id)
     await conn.execute(
         insert(receipts).from_select(
-            [
-                "app_id",
-                "cursor",
-                "send_id",
-                "device_id",
-                "user_id",
-                "provider",
-                "status",
-                "reason",
-                "provider_code",
-                "action_id",
-                "attempt",
-                "time",
-            ],
+            FIRST_RECEIPT_COLUMNS,
             numbered,
         )
     )

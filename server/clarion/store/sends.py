@@ -370,27 +370,7 @@ def _postgres_statement(kind: TargetKind) -> Select[Any]:
         literal(0),
         now,
     ).select_from(fanned.join(seq, true()))
-    logged = (
-        insert(receipts)
-        .from_select(
-            [
-                "app_id",
-                "cursor",
-                "send_id",
-                "device_id",
-                "user_id",
-                "provider",
-                "status",
-                "reason",
-                "provider_code",
-                "action_id",
-                "attempt",
-                "time",
-            ],
-            numbered,
-        )
-        .cte("logged")
-    )
+    logged = insert(receipts).from_select(log.FIRST_RECEIPT_COLUMNS, numbered).cte("logged")
     app = bindparam("app_id", type_=String())
     # NOTIFYs (sent on commit) as scalar subqueries of the final SELECT: a SELECT in a CTE
     # would not run unless read. Each runs once, and only when there is something to say.
