@@ -2,8 +2,9 @@
 reading, listing and cancelling them, and engagement reports.
 
 Fan-out is `INSERT ... SELECT` from the devices table and the first receipts are
-`INSERT ... SELECT` from the new deliveries: a send to a million-device topic is three
-statements, and no recipient passes through this process's memory.
+`INSERT ... SELECT` from the new deliveries: however large the topic, no recipient passes
+through this process's memory. On Postgres the whole send is one statement; on SQLite a
+few. Concurrent sends of one app are group-committed (see `SendStore`).
 """
 
 from __future__ import annotations
