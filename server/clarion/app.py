@@ -301,12 +301,7 @@ class Clarion:
         server = MetricsServer(self.settings.metrics_listen, collect=collect)
         await server.start()
         self.metrics_port = server.port
-        self.on_stop(server.stop)
-        log.info(
-            "metrics on http://%s:%d/metrics",
-            self.settings.metrics_listen.rpartition(":")[0],
-            server.port,
-        )
+        self.on_stop(server.stop)  # MetricsServer logs its own address
 
     async def _start_api(self, stores: Stores, ring: MasterKeyRing) -> None:
         s = self.settings
