@@ -9,7 +9,7 @@ import json
 import secrets
 import string
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,12 @@ _RSA = make_rsa_key()  # one 2048-bit key for every test service account: genera
 S = send_pb2  # short names for the status enum in assertions
 SENT = send_pb2.DELIVERY_STATUS_SENT
 QUEUED = send_pb2.DELIVERY_STATUS_QUEUED
+RETRYING = send_pb2.DELIVERY_STATUS_RETRYING
+FAILED = send_pb2.DELIVERY_STATUS_FAILED
+INVALID_TOKEN = send_pb2.DELIVERY_STATUS_INVALID_TOKEN
+EXPIRED = send_pb2.DELIVERY_STATUS_EXPIRED
+SUPPRESSED = send_pb2.DELIVERY_STATUS_SUPPRESSED
+FINAL = frozenset({SENT, FAILED, INVALID_TOKEN, EXPIRED, SUPPRESSED})
 
 
 def apns_token() -> str:
@@ -332,3 +338,81 @@ async def watch(stubs: Stubs, parent: str, *, ready: bool = True, **options: Any
         # The stream's initial metadata arrives once the handler runs: the watch has begun.
         await w._call.initial_metadata()
     return w
+
+
+# --- one send to one device, watched to its end (provider error tests) ----------------------
+
+
+@dataclass
+class Result:
+    """One send to one device, seen through WatchReceipts and ListDeliveries."""
+
+    send: send_pb2.Send
+    receipts: list[receipt_pb2.Receipt]  # this send's, in cursor order
+    delivery: send_pb2.Delivery
+
+    @property
+    def statuses(self) -> list[int]:
+        return [r.status for r in self.receipts]
+
+    def receipt(self, status: int) -> receipt_pb2.Receipt:
+        [found] = [r for r in self.receipts if r.status == status]
+        return found
+
+
+async def register(app: PushApp, provider: int, **fields: Any) -> device_pb2.Device:
+    """A device of a user of its own, so that a send to the user reaches it alone."""
+    return await app.register(provider, user_id=f"user-{secrets.token_hex(6)}", **fields)
+
+
+async def deliver(
+    app: PushApp,
+    device: device_pb2.Device,
+    notification: notification_pb2.Notification | None = None,
+    *,
+    by_id: bool = False,
+    until: Collection[int] = FINAL,
+    within: float = 20.0,
+) -> Result:
+    """Send to `device` (through its user, or by its id) and wait until a receipt of this
+    send has a status in `until`."""
+    target = to_device(device) if by_id else send_pb2.Target(user_id=device.user_id)
+    watcher = await watch(app.watcher, app.parent)
+    try:
+        send = await app.send(target, notification or note())
+        receipts = await watcher.until(
+            lambda rs: any(r.send == send.name and r.status in until for r in rs), within
+        )
+    finally:
+        await watcher.close()
+    [delivery] = await app.deliveries(send.name)
+    return Result(send, [r for r in receipts if r.send == send.name], delivery)
+
+
+async def device_status(app: PushApp, device: device_pb2.Device) -> int:
+    got = await app.writer(
+        app.writer.devices.GetDevice,
+        device_registry_service_pb2.GetDeviceRequest(name=device.name),
+    )
+    status: int = got.device.status
+    return status
+
+
+async def credential(api: Api, app: PushApp, provider: int) -> credential_pb2.Credential:
+    listed = await api.admin(
+        api.admin.creds.ListCredentials,
+        credentials_service_pb2.ListCredentialsRequest(parent=app.parent),
+    )
+    [found] = [c for c in listed.credentials if c.provider == provider]
+    return found
+
+
+def assert_final(result: Result, status: int, reason: str, code: str) -> None:
+    """ListDeliveries and the last receipt agree on status, reason and provider code."""
+    assert (result.delivery.status, result.delivery.reason, result.delivery.provider_code) == (
+        status,
+        reason,
+        code,
+    )
+    last = result.receipts[-1]
+    assert (last.status, last.reason, last.provider_code) == (status, reason, code)

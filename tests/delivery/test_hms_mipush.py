@@ -7,19 +7,23 @@ import json
 import secrets
 
 import pytest
-from test_provider_errors import (
+
+from clarion.v1 import device_pb2, provider_pb2, send_pb2
+from delivery_kit import (
     FAILED,
     INVALID_TOKEN,
+    QUEUED,
     RETRYING,
+    SENT,
+    PushApp,
     assert_final,
     credential,
     deliver,
     device_status,
+    note,
+    push_app,
     register,
 )
-
-from clarion.v1 import device_pb2, provider_pb2, send_pb2
-from delivery_kit import QUEUED, SENT, PushApp, note, push_app
 from harness import Api, ProviderFakes
 
 HMS = provider_pb2.PROVIDER_HMS

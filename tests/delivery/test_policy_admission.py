@@ -32,10 +32,6 @@ P = policy_admin_service_pb2
 pytestmark = pytest.mark.usefixtures("server")
 
 
-async def set_policy(push: PushApp, **fields: object) -> policy_pb2.AppPolicy:
-    return await push.set_policy(**fields)
-
-
 async def get_app(push: PushApp) -> app_pb2.App:
     admin = push.api.admin
     app: app_pb2.App = (await admin(admin.admin.GetApp, P.GetAppRequest(name=push.parent))).app
@@ -128,7 +124,7 @@ async def test_the_daily_quota_refuses_a_whole_send_with_retry_info_until_midnig
     push = await push_app(api, fakes)
     phone = await push.register(provider_pb2.PROVIDER_APNS, user_id="ana")
     await push.register(provider_pb2.PROVIDER_FCM, user_id="ana")
-    await set_policy(push, daily_quota=3)
+    await push.set_policy(daily_quota=3)
 
     first = await push.send(send_pb2.Target(user_id="ana"), note())
     assert first.counts.total == 2
@@ -172,7 +168,7 @@ async def test_a_send_reaching_nobody_costs_nothing_and_is_accepted_at_the_limit
 ) -> None:
     push = await push_app(api, fakes)
     await push.register(provider_pb2.PROVIDER_APNS, user_id="bo")
-    await set_policy(push, daily_quota=1)
+    await push.set_policy(daily_quota=1)
     await push.send(send_pb2.Target(user_id="bo"), note())
     empty = await push.send(send_pb2.Target(user_id="nobody"), note())
     assert empty.counts.total == 0
@@ -182,7 +178,7 @@ async def test_a_send_reaching_nobody_costs_nothing_and_is_accepted_at_the_limit
 async def test_raising_the_quota_lets_sends_through_again(api: Api, fakes: ProviderFakes) -> None:
     push = await push_app(api, fakes)
     device = await push.register(provider_pb2.PROVIDER_APNS)
-    await set_policy(push, daily_quota=1)
+    await push.set_policy(daily_quota=1)
     await push.send(to_device(device), note())
     request = push_sender_service_pb2.SendRequest(
         parent=push.parent, target=to_device(device), notification=note()
@@ -192,7 +188,7 @@ async def test_raising_the_quota_lets_sends_through_again(api: Api, fakes: Provi
         grpc.StatusCode.RESOURCE_EXHAUSTED,
         "DAILY_QUOTA_EXCEEDED",
     )
-    await set_policy(push, daily_quota=2)
+    await push.set_policy(daily_quota=2)
     await push.sender(push.sender.push.Send, request)
     assert (await get_app(push)).notifications_today == 2
 
@@ -202,7 +198,7 @@ async def test_raising_the_quota_lets_sends_through_again(api: Api, fakes: Provi
 
 async def test_registrations_per_user_per_hour_are_limited(api: Api, fakes: ProviderFakes) -> None:
     push = await push_app(api, fakes)
-    await set_policy(push, registrations_per_user_hour=2)
+    await push.set_policy(registrations_per_user_hour=2)
     await push.register(provider_pb2.PROVIDER_APNS, user_id="churn")
     await push.register(provider_pb2.PROVIDER_APNS, user_id="churn")
 
@@ -259,8 +255,7 @@ async def test_a_new_app_has_the_default_policy(api: Api) -> None:
 
 async def test_update_changes_only_the_masked_fields(api: Api, fakes: ProviderFakes) -> None:
     push = await push_app(api, fakes)
-    await set_policy(
-        push,
+    await push.set_policy(
         daily_quota=500,
         quiet_hours=device_pb2.QuietHours(start_minute=1320, end_minute=420),
         quiet_hours_mode=policy_pb2.QUIET_HOURS_MODE_SUPPRESS,
@@ -269,7 +264,7 @@ async def test_update_changes_only_the_masked_fields(api: Api, fakes: ProviderFa
         generic_title="Acme",
         stale_device_retention=duration_pb2.Duration(seconds=30 * 86400),
     )
-    policy = await set_policy(push, frequency_cap_day=5)
+    policy = await push.set_policy(frequency_cap_day=5)
     assert policy.daily_quota == 500
     assert (policy.quiet_hours.start_minute, policy.quiet_hours.end_minute) == (1320, 420)
     assert policy.quiet_hours_mode == policy_pb2.QUIET_HOURS_MODE_SUPPRESS
@@ -281,7 +276,7 @@ async def test_update_changes_only_the_masked_fields(api: Api, fakes: ProviderFa
     assert policy.update_time.seconds > 0
 
     # Naming quiet_hours without a value clears it.
-    cleared = await set_policy(push, quiet_hours=None)
+    cleared = await push.set_policy(quiet_hours=None)
     assert not cleared.HasField("quiet_hours")
 
 
@@ -332,7 +327,7 @@ async def test_bad_policy_values_are_refused_and_change_nothing(
     reason: str,
 ) -> None:
     push = await push_app(api, fakes)
-    before = await set_policy(push, daily_quota=7)
+    before = await push.set_policy(daily_quota=7)
     admin = api.admin
     failure = await expect_error(
         admin(
@@ -381,7 +376,7 @@ async def test_policy_of_an_unknown_app_is_not_found(api: Api) -> None:
 async def test_concurrent_sends_never_overshoot_the_quota(api: Api, fakes: ProviderFakes) -> None:
     push = await push_app(api, fakes)
     device = await push.register(provider_pb2.PROVIDER_APNS)
-    await set_policy(push, daily_quota=3)
+    await push.set_policy(daily_quota=3)
     request = push_sender_service_pb2.SendRequest(
         parent=push.parent, target=to_device(device), notification=note()
     )
