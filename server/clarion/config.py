@@ -83,7 +83,7 @@ class Settings:
     # The dispatcher: concurrent workers, deliveries claimed per batch, how long a claim
     # holds before another dispatcher may take the deliveries over, attempts before FAILED,
     # and how often an idle worker looks for due deliveries without being woken.
-    dispatch_workers: int = 4
+    dispatch_workers: int = 8
     dispatch_batch_size: int = 500
     dispatch_lease_seconds: float = 60.0
     dispatch_max_attempts: int = 8

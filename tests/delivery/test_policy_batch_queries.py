@@ -1,5 +1,6 @@
 """The dispatcher's policy stage reads per batch, never per delivery: the statements it runs
-for a batch of 500 deliveries are those it runs for a batch of 1 (both databases)."""
+for a batch of 500 deliveries are those it runs for a batch of 1 (both databases), the
+batch's one device read included."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from clarion.dispatch.policy import PolicyStage
 from clarion.domain.notifications import Notification
 from clarion.store.engine import create_engine
 from clarion.store.policy import PolicyReader
-from clarion.store.queue import Claimed
+from clarion.store.queue import Claimed, DeliveryQueue
 from clarion.store.schema import devices
+from clarion.store.signals import Signals
 from clarion.v1 import policy_admin_service_pb2, policy_pb2
 from harness import Api, Server
 
@@ -78,12 +80,16 @@ async def test_a_batch_of_500_costs_the_statements_of_a_batch_of_1(api: Api, eng
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     stage = PolicyStage(PolicyReader(engine))
+    queue = DeliveryQueue(engine, Signals(engine))
     seen = []
     counts: list[int] = []
     for size in (1, 500):
         statements.clear()
         claimed, notifications = batch(app.id, size)
-        decided = await stage.evaluate(claimed, notifications, datetime.now(UTC))
+        # The dispatcher's one device read per batch, shared with the policy stage.
+        recipients = await queue.recipients([c.device_id for c in claimed])
+        assert len(recipients) == size
+        decided = await stage.evaluate(claimed, notifications, recipients, datetime.now(UTC))
         # cat-3 is off on every device: one delivery in 7 is held back, the rest go.
         held_reasons = {t.reason for t in decided.held.values()}
         assert held_reasons <= {"category_disabled"}

@@ -17,7 +17,7 @@ import json
 import logging
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,7 +63,7 @@ RATE_LIMIT_LEASE_SHARE: Final = 1 / 3
 class DispatchSettings:
     """How the dispatcher works; see config.py for the user-facing settings."""
 
-    workers: int = 4
+    workers: int = 8
     batch_size: int = 500
     lease: timedelta = timedelta(seconds=60)
     max_attempts: int = 8
@@ -181,7 +181,7 @@ class Dispatcher:
                 live.append(c)
         recipients = await self._queue.recipients([c.device_id for c in live])
         await self._load_notifications({c.send_id for c in live})
-        policy = await self._policy.evaluate(live, self._notifications, now)
+        policy = await self._policy.evaluate(live, self._notifications, recipients, now)
         groups: dict[tuple[str, Provider], list[tuple[Claimed, PushItem]]] = defaultdict(list)
         for c in live:
             prepared = policy.held.get((c.send_id, c.device_id)) or self._prepare(
@@ -331,10 +331,15 @@ def _address(provider: Provider, secret: str, device: Recipient) -> DeviceAddres
 
 
 def _count(results: Sequence[Settled]) -> None:
+    """Metrics for a settled batch: one increment per label set, not per delivery."""
+    tally = Counter(
+        (s.delivery.app_id, s.delivery.provider, s.transition.status, s.transition.reason)
+        for s in results
+    )
+    for (app_id, provider, status, reason), n in tally.items():
+        metrics.DELIVERIES.labels(app_id, provider, str(status), reason).inc(n)
+        if status is DeliveryStatus.RETRYING:
+            metrics.RETRIES.labels(provider, reason).inc(n)
     for s in results:
-        c, t = s.delivery, s.transition
-        metrics.DELIVERIES.labels(c.app_id, c.provider, str(t.status), t.reason).inc()
-        if t.status is DeliveryStatus.RETRYING:
-            metrics.RETRIES.labels(c.provider, t.reason).inc()
-        if t.invalidate_device:
-            metrics.TOKEN_INVALIDATIONS.labels(c.provider).inc()
+        if s.transition.invalidate_device:
+            metrics.TOKEN_INVALIDATIONS.labels(s.delivery.provider).inc()

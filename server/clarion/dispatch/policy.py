@@ -31,7 +31,7 @@ from clarion.domain.privacy import PrivacyMode, apply_privacy, truncate_preview
 from clarion.domain.push import PushContent
 from clarion.domain.quiet_hours import SuppressionReason, Verdict
 from clarion.store.policy import FrequencyEvent, PolicyInputs, PolicyReader
-from clarion.store.queue import Claimed
+from clarion.store.queue import Claimed, Recipient
 
 Key = tuple[str, str]  # (send id, device id)
 
@@ -76,14 +76,15 @@ class PolicyStage:
         self,
         claimed: Sequence[Claimed],
         notifications: Mapping[str, Notification],
+        recipients: Mapping[str, Recipient],
         now: datetime,
     ) -> BatchPolicy:
-        """Decide every delivery of the batch; record what the caps must remember."""
+        """Decide every delivery of the batch (`recipients`: its devices, by id, as the
+        dispatcher read them); record what the caps must remember."""
         if not claimed:
             return BatchPolicy()
         inputs = await self._reader.inputs(
             app_ids={c.app_id for c in claimed},
-            device_ids={c.device_id for c in claimed},
             category_keys={
                 (c.app_id, notifications[c.send_id].category)
                 for c in claimed
@@ -100,7 +101,9 @@ class PolicyStage:
         )
         events: list[FrequencyEvent] = []
         for c in claimed:
-            transition, goes_out = _decide(c, notifications[c.send_id], inputs, now)
+            transition, goes_out = _decide(
+                c, notifications[c.send_id], recipients.get(c.device_id), inputs, now
+            )
             if transition is not None:
                 batch.held[(c.send_id, c.device_id)] = transition
             if goes_out is not None and c.user_id:
@@ -114,10 +117,13 @@ class PolicyStage:
 
 
 def _decide(
-    c: Claimed, notification: Notification, inputs: PolicyInputs, now: datetime
+    c: Claimed,
+    notification: Notification,
+    device: Recipient | None,
+    inputs: PolicyInputs,
+    now: datetime,
 ) -> tuple[Transition | None, datetime | None]:
     """(the transition replacing the send, or None to send now; when it goes out, if it does)."""
-    device = inputs.recipients.get(c.device_id)
     if device is None:
         return None, None  # deleted since it was claimed: sending reports device_inactive
     policy = inputs.policies[c.app_id]

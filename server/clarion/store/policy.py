@@ -29,7 +29,6 @@ from clarion.domain.app_policy import AppPolicy, check_registration_rate
 from clarion.domain.categories import Category
 from clarion.domain.deliveries import DeliveryCounts, TargetKind
 from clarion.domain.device_rules import QuietHours
-from clarion.domain.devices import DeviceStatus
 from clarion.domain.errors import FailedPrecondition, NotFound
 from clarion.domain.frequency import HOUR, FrequencyCaps
 from clarion.domain.privacy import PrivacyMode
@@ -44,9 +43,7 @@ from clarion.store.schema import (
     app_policies,
     apps,
     daily_counts,
-    devices,
     frequency_events,
-    one_of,
     registrations,
 )
 
@@ -253,23 +250,12 @@ class PolicyStore:
 
 
 @dataclass(frozen=True, slots=True)
-class Recipient:
-    """What the per-delivery rules need of a device."""
-
-    status: DeviceStatus
-    preferences: dict[str, bool]
-    quiet_hours: QuietHours | None
-    time_zone: str
-
-
-@dataclass(frozen=True, slots=True)
 class PolicyInputs:
     """Everything one batch's decisions read, loaded in a handful of queries."""
 
     disabled_apps: frozenset[str]
     policies: dict[str, AppPolicy]
     categories: dict[tuple[str, str], Category]
-    recipients: dict[str, Recipient]
     # (app, user) -> {send id: instant} of the user's deliveries the policy let through.
     sent: dict[tuple[str, str], dict[str, datetime]]
 
@@ -294,14 +280,13 @@ class PolicyReader:
     async def inputs(
         self,
         app_ids: set[str],
-        device_ids: set[str],
         category_keys: set[tuple[str, str]],
         users: set[tuple[str, str]],
         since: datetime,
     ) -> PolicyInputs:
-        """Apps' state and policies, the named categories, the devices' preferences and
-        quiet hours, and the users' deliveries since `since` (only for apps with caps)."""
-        dv = devices.c
+        """Apps' state and policies, the named categories and the users' deliveries since
+        `since` (only for apps with caps). The devices come with the claim's recipients
+        (store.queue), read once for the policy and for sending."""
         async with self._engine.connect() as conn:
             disabled = {
                 r.id
@@ -311,29 +296,6 @@ class PolicyReader:
             }
             policies = await load_policies(conn, app_ids)
             found = await load_categories(conn, category_keys)
-            rows = await conn.execute(
-                select(
-                    dv.id,
-                    dv.status,
-                    dv.category_preferences,
-                    dv.quiet_start_minute,
-                    dv.quiet_end_minute,
-                    dv.time_zone,
-                ).where(one_of(dv.id, device_ids, conn.dialect.name))
-            )
-            recipients = {
-                r.id: Recipient(
-                    status=DeviceStatus(r.status),
-                    preferences=dict(r.category_preferences or {}),
-                    quiet_hours=(
-                        QuietHours(r.quiet_start_minute, r.quiet_end_minute)
-                        if r.quiet_start_minute is not None and r.quiet_end_minute is not None
-                        else None
-                    ),
-                    time_zone=r.time_zone,
-                )
-                for r in rows
-            }
             capped = sorted(u for u in users if policies[u[0]].caps != FrequencyCaps())
             sent: dict[tuple[str, str], dict[str, datetime]] = {}
             if capped:
@@ -345,7 +307,7 @@ class PolicyReader:
                 )
                 for e in events:
                     sent.setdefault((e.app_id, e.user_id), {})[e.send_id] = e.at
-        return PolicyInputs(frozenset(disabled), policies, found, recipients, sent)
+        return PolicyInputs(frozenset(disabled), policies, found, sent)
 
     async def record(self, events: list[FrequencyEvent], older_than: datetime) -> None:
         """Remember deliveries for the caps (a delivery seen again keeps one row, at its

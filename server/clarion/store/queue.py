@@ -13,29 +13,30 @@ by the lease in its WHERE clause; SQLite takes its write lock first, then update
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Final
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, NamedTuple
 
-from sqlalchemy import String, bindparam, column, func, select, tuple_, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import bindparam, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clarion.domain.deliveries import DeliveryStatus, Transition
-from clarion.domain.device_rules import Provider
+from clarion.domain.device_rules import Provider, QuietHours
 from clarion.domain.devices import DeviceStatus
 from clarion.store import receipts as log
 from clarion.store.ids import new_id
-from clarion.store.schema import UtcDateTime, credentials, deliveries, devices, one_of, sends
+from clarion.store.schema import credentials, deliveries, devices, one_of, sends
 from clarion.store.sends import mark_complete
-from clarion.store.signals import Signals
+from clarion.store.signals import RECEIPTS_CHANNEL, Signals
+
+# Claimed, Recipient and Settled are made once per delivery per attempt, so they are
+# NamedTuples: the cheapest immutable record Python builds (a claimed row becomes one
+# without copying field by field).
 
 
-@dataclass(frozen=True, slots=True)
-class Claimed:
+class Claimed(NamedTuple):
     """A delivery a dispatcher holds: what it needs to send it and record the result."""
 
     app_id: str
@@ -47,9 +48,10 @@ class Claimed:
     expires_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """A device as the dispatcher needs it: status, routing and the sealed token."""
+class Recipient(NamedTuple):
+    """A claimed delivery's device, read once per batch for both the delivery policy
+    (status, preferences, quiet hours, zone) and sending (provider, sealed token, locale,
+    APNs environment)."""
 
     id: str
     status: DeviceStatus
@@ -57,14 +59,35 @@ class Recipient:
     token_ciphertext: bytes
     locale: str
     apns_environment: str | None
+    preferences: dict[str, bool]
+    quiet_hours: QuietHours | None
+    time_zone: str
 
 
-@dataclass(frozen=True, slots=True)
-class Settled:
+class Settled(NamedTuple):
     """One delivery's result for `DeliveryQueue.settle`."""
 
     delivery: Claimed
     transition: Transition
+
+
+_DEVICE_STATUSES: Final = {str(s): s for s in DeviceStatus}
+_PROVIDERS: Final = {str(p): p for p in Provider}
+
+
+def _recipient(r: Any) -> Recipient:
+    start, end = r.quiet_start_minute, r.quiet_end_minute
+    return Recipient(
+        r.id,
+        _DEVICE_STATUSES[r.status],
+        _PROVIDERS[r.provider],
+        bytes(r.token_ciphertext),
+        r.locale,
+        r.apns_environment,
+        dict(r.category_preferences) if r.category_preferences else {},
+        QuietHours(start, end) if start is not None and end is not None else None,
+        r.time_zone,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,56 +111,86 @@ def _result_values(s: Settled) -> dict[str, Any]:
     }
 
 
-_RESULT_COLUMNS: Final = (
-    ("k_send", String()),
-    ("k_device", String()),
-    ("v_status", String()),
-    ("v_reason", String()),
-    ("v_code", String()),
-    ("v_mid", String()),
-    ("v_due", UtcDateTime()),
+# The whole settle of a batch on Postgres, as ONE statement: the results arrive as parallel
+# arrays, unnested and joined to their deliveries on (send, device), fenced by the lease;
+# the rows written get their receipts, numbered from the apps' cursor rows (bumped, and so
+# locked until commit, in app order: no deadlock between dispatchers), and one NOTIFY per
+# app is queued for the commit. The CTEs share one snapshot, so the later steps read the
+# written rows from `settled`'s RETURNING. Plain SQL, as it is Postgres-only; timestamps are
+# naive UTC like every stored timestamp (schema.UtcDateTime).
+_SETTLE_POSTGRES: Final = text(
+    """
+WITH v AS (
+    SELECT * FROM unnest(
+        CAST(:k_send AS text[]), CAST(:k_device AS text[]), CAST(:v_status AS text[]),
+        CAST(:v_reason AS text[]), CAST(:v_code AS text[]), CAST(:v_mid AS text[]),
+        CAST(:v_due AS timestamp[])
+    ) AS v(k_send, k_device, v_status, v_reason, v_code, v_mid, v_due)
+),
+settled AS (
+    UPDATE deliveries AS d
+    SET status = v.v_status, reason = v.v_reason, provider_code = v.v_code,
+        provider_message_id = v.v_mid, due_at = v.v_due, lease = NULL, updated_at = :now
+    FROM v
+    WHERE d.send_id = v.k_send AND d.device_id = v.k_device AND d.lease = :held_by
+    RETURNING d.app_id, d.send_id, d.device_id, d.user_id, d.provider, d.status, d.reason,
+        d.provider_code, d.attempts
+),
+logged AS (SELECT * FROM settled WHERE status <> :sending),
+counted AS (SELECT app_id, count(*) AS n FROM logged GROUP BY app_id),
+seq AS (
+    INSERT INTO receipt_sequences (app_id, last_cursor)
+    SELECT app_id, n FROM counted ORDER BY app_id
+    ON CONFLICT (app_id) DO UPDATE
+    SET last_cursor = receipt_sequences.last_cursor + excluded.last_cursor
+    RETURNING app_id, last_cursor
+),
+appended AS (
+    INSERT INTO receipts (app_id, cursor, send_id, device_id, user_id, provider, status,
+        reason, provider_code, action_id, attempt, time)
+    SELECT l.app_id,
+        seq.last_cursor - counted.n
+            + row_number() OVER (PARTITION BY l.app_id ORDER BY l.send_id, l.device_id),
+        l.send_id, l.device_id, l.user_id, l.provider, l.status, l.reason, l.provider_code,
+        '', l.attempts, :now
+    FROM logged AS l JOIN counted USING (app_id) JOIN seq USING (app_id)
+)
+SELECT settled.send_id, settled.device_id, settled.app_id, seq.last_cursor,
+    (SELECT count(pg_notify(:channel, app_id || ' ' || last_cursor)) FROM seq)
+FROM settled LEFT JOIN seq USING (app_id)
+"""
 )
 
 
-@functools.cache
-def _settle_postgres() -> Any:
-    """One UPDATE for a whole batch: the results arrive as parallel arrays, unnested into
-    rows and joined on (send, device); only rows still under the lease are written."""
-    d = deliveries.c
-    v = (
-        func.unnest(*(bindparam(name, type_=postgresql.ARRAY(t)) for name, t in _RESULT_COLUMNS))
-        .table_valued(*(column(name, t) for name, t in _RESULT_COLUMNS))
-        .render_derived(name="v")
-    )
-    return (
-        update(deliveries)
-        .where(
-            d.send_id == v.c.k_send,
-            d.device_id == v.c.k_device,
-            d.lease == bindparam("held_by"),
-        )
-        .values(
-            status=v.c.v_status,
-            reason=v.c.v_reason,
-            provider_code=v.c.v_code,
-            provider_message_id=v.c.v_mid,
-            due_at=v.c.v_due,
-            lease=None,
-            updated_at=bindparam("now", type_=UtcDateTime()),
-        )
-        .returning(d.send_id, d.device_id)
-    )
+def _naive_utc(at: datetime | None) -> datetime | None:
+    return None if at is None else at.astimezone(UTC).replace(tzinfo=None)
 
 
-async def _write_results_postgres(
+async def _settle_postgres(
     conn: AsyncConnection, lease_id: str, results: Sequence[Settled], now: datetime
-) -> list[Settled]:
-    """Write the results still under `lease_id` in one statement; returns those written."""
-    rows = [_result_values(s) for s in results]
-    params: dict[str, Any] = {name: [r[name] for r in rows] for name, _ in _RESULT_COLUMNS}
-    written = await conn.execute(_settle_postgres(), {**params, "held_by": lease_id, "now": now})
-    held = {(r.send_id, r.device_id) for r in written}
-    return [s for s in results if (s.delivery.send_id, s.delivery.device_id) in held]
+) -> tuple[list[Settled], dict[str, int]]:
+    """Write the results still under `lease_id` and their receipts in one statement;
+    returns those written and each app's last cursor."""
+    params: dict[str, Any] = {
+        "k_send": [s.delivery.send_id for s in results],
+        "k_device": [s.delivery.device_id for s in results],
+        "v_status": [str(s.transition.status) for s in results],
+        "v_reason": [s.transition.reason for s in results],
+        "v_code": [s.transition.provider_code[:128] for s in results],
+        "v_mid": [s.transition.provider_message_id[:256] for s in results],
+        "v_due": [_naive_utc(s.transition.due_at) for s in results],
+        "held_by": lease_id,
+        "now": _naive_utc(now),
+        "sending": str(DeliveryStatus.SENDING),  # no receipt for a delivery handed back
+        "channel": RECEIPTS_CHANNEL,
+    }
+    held: set[tuple[str, str]] = set()
+    last: dict[str, int] = {}
+    for send_id, device_id, app_id, cursor, _ in await conn.execute(_SETTLE_POSTGRES, params):
+        held.add((send_id, device_id))
+        if cursor is not None:
+            last[app_id] = int(cursor)
+    return [s for s in results if (s.delivery.send_id, s.delivery.device_id) in held], last
 
 
 async def _write_results_portable(
@@ -175,6 +228,65 @@ async def _write_results_portable(
     return mine
 
 
+async def _invalidate_devices(
+    conn: AsyncConnection, mine: Sequence[Settled], now: datetime
+) -> None:
+    """Mark the devices whose tokens the provider rejected INVALID."""
+    invalid = sorted({s.delivery.device_id for s in mine if s.transition.invalidate_device})
+    if invalid:
+        await conn.execute(
+            update(devices)
+            .where(devices.c.id.in_(invalid), devices.c.status == str(DeviceStatus.ACTIVE))
+            .values(
+                status=str(DeviceStatus.INVALID),
+                status_reason="the provider rejected the token",
+                updated_at=now,
+            )
+        )
+
+
+async def _record_credential_errors(
+    conn: AsyncConnection, mine: Sequence[Settled], now: datetime
+) -> None:
+    """Remember on each credential the provider refused why it did."""
+    failing: dict[tuple[str, str], str] = {}
+    for s in mine:
+        if s.transition.credential_error:
+            failing[(s.delivery.app_id, s.delivery.provider)] = s.transition.credential_error
+    for (app_id, provider), detail in sorted(failing.items()):
+        await conn.execute(
+            update(credentials)
+            .where(credentials.c.app_id == app_id, credentials.c.provider == provider)
+            .values(last_error=detail[:1000], last_error_at=now)
+        )
+
+
+async def _append_receipts(
+    conn: AsyncConnection, mine: Sequence[Settled], now: datetime
+) -> dict[str, int]:
+    """The receipts of the written results (the portable path); returns last cursors."""
+    by_app: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in mine:
+        c, t = s.delivery, s.transition
+        if t.status is DeliveryStatus.SENDING:
+            continue
+        by_app[c.app_id].append(
+            log.receipt_row(
+                send_id=c.send_id,
+                device_id=c.device_id,
+                user_id=c.user_id,
+                provider=c.provider,
+                status=t.status,
+                time=now,
+                attempt=c.attempt,
+                reason=t.reason,
+                provider_code=t.provider_code,
+            )
+        )
+    # Cursor rows are locked last and in app order: short holds, no deadlocks.
+    return {app_id: await log.append(conn, app_id, by_app[app_id]) for app_id in sorted(by_app)}
+
+
 class DeliveryQueue:
     """Claiming and settling deliveries."""
 
@@ -205,19 +317,8 @@ class DeliveryQueue:
         )
         async with self._engine.begin() as conn:
             rows = (await conn.execute(stmt)).all()
-        claimed = [
-            Claimed(
-                app_id=r.app_id,
-                send_id=r.send_id,
-                device_id=r.device_id,
-                user_id=r.user_id,
-                provider=r.provider,
-                attempt=r.attempts,
-                expires_at=r.expires_at,
-            )
-            for r in rows
-        ]
-        return lease_id, claimed
+        # The RETURNING columns are Claimed's fields, in order.
+        return lease_id, [Claimed._make(r) for r in rows]
 
     async def recipients(self, device_ids: Sequence[str]) -> dict[str, Recipient]:
         """The devices of claimed deliveries, by id (absent when deleted since)."""
@@ -225,21 +326,20 @@ class DeliveryQueue:
             return {}
         dv = devices.c
         query = select(
-            dv.id, dv.status, dv.provider, dv.token_ciphertext, dv.locale, dv.apns_environment
+            dv.id,
+            dv.status,
+            dv.provider,
+            dv.token_ciphertext,
+            dv.locale,
+            dv.apns_environment,
+            dv.category_preferences,
+            dv.quiet_start_minute,
+            dv.quiet_end_minute,
+            dv.time_zone,
         ).where(one_of(dv.id, device_ids, self._engine.dialect.name))
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return {
-            r.id: Recipient(
-                id=r.id,
-                status=DeviceStatus(r.status),
-                provider=Provider(r.provider),
-                token_ciphertext=bytes(r.token_ciphertext),
-                locale=r.locale,
-                apns_environment=r.apns_environment,
-            )
-            for r in rows
-        }
+        return {r.id: _recipient(r) for r in rows}
 
     async def notifications(self, send_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The stored notification of each send."""
@@ -261,59 +361,16 @@ class DeliveryQueue:
             return 0
         async with self._engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                mine = await _write_results_postgres(conn, lease_id, results, now)
+                mine, last = await _settle_postgres(conn, lease_id, results, now)
             else:
                 mine = await _write_results_portable(conn, lease_id, results, now)
+                last = {}
             if not mine:
                 return 0
-            invalid = sorted({s.delivery.device_id for s in mine if s.transition.invalidate_device})
-            if invalid:
-                await conn.execute(
-                    update(devices)
-                    .where(
-                        devices.c.id.in_(invalid),
-                        devices.c.status == str(DeviceStatus.ACTIVE),
-                    )
-                    .values(
-                        status=str(DeviceStatus.INVALID),
-                        status_reason="the provider rejected the token",
-                        updated_at=now,
-                    )
-                )
-            failing: dict[tuple[str, str], str] = {}
-            for s in mine:
-                if s.transition.credential_error:
-                    failing[(s.delivery.app_id, s.delivery.provider)] = (
-                        s.transition.credential_error
-                    )
-            for (app_id, provider), detail in sorted(failing.items()):
-                await conn.execute(
-                    update(credentials)
-                    .where(credentials.c.app_id == app_id, credentials.c.provider == provider)
-                    .values(last_error=detail[:1000], last_error_at=now)
-                )
-            by_app: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for s in mine:
-                c, t = s.delivery, s.transition
-                if t.status is DeliveryStatus.SENDING:
-                    continue
-                by_app[c.app_id].append(
-                    log.receipt_row(
-                        send_id=c.send_id,
-                        device_id=c.device_id,
-                        user_id=c.user_id,
-                        provider=c.provider,
-                        status=t.status,
-                        time=now,
-                        attempt=c.attempt,
-                        reason=t.reason,
-                        provider_code=t.provider_code,
-                    )
-                )
-            # Cursor rows are locked last and in app order: short holds, no deadlocks.
-            last: dict[str, int] = {}
-            for app_id in sorted(by_app):
-                last[app_id] = await log.append(conn, app_id, by_app[app_id])
+            await _invalidate_devices(conn, mine, now)
+            await _record_credential_errors(conn, mine, now)
+            if conn.dialect.name != "postgresql":
+                last = await _append_receipts(conn, mine, now)
         # Completion is checked after the commit, in its own statement: two batches settling
         # the last deliveries of one send concurrently each see the other's rows as pending
         # inside their own transactions, but whichever checks last sees both committed.
