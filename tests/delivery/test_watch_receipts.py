@@ -346,3 +346,89 @@ async def test_the_start_cursor_header_says_where_the_watch_starts(
     finally:
         await watcher.close()
     assert first[0].cursor == 5
+
+
+# --- batched messages ----------------------------------------------------------------------
+
+
+async def batched_messages(
+    stubs: Stubs, parent: str, until_cursor: int, **options: Any
+) -> list[push_sender_service_pb2.WatchReceiptsResponse]:
+    """The stream's raw messages up to the one carrying `until_cursor`."""
+    messages = []
+    call = stubs.push.WatchReceipts(request(parent, **options), metadata=stubs.metadata, timeout=30)
+    try:
+        async for message in call:
+            messages.append(message)
+            if message.receipts and message.receipts[-1].cursor >= until_cursor:
+                break
+    finally:
+        call.cancel()
+    return messages
+
+
+async def test_batched_messages_carry_the_log_in_order_and_resume_after_their_last_cursor(
+    api: Api, fakes: ProviderFakes, server: Server
+) -> None:
+    app = await push_app(api, fakes)
+    target = await user_with_devices(app, 3)
+    for _ in range(2):
+        await sent(app, target)
+    log = stored_log(server, app)
+    assert len(log) == 12  # 2 sends x 3 devices x (QUEUED, SENT)
+
+    messages = await batched_messages(
+        app.watcher, app.parent, log[-1][0], start=EARLIEST, max_receipts_per_message=5
+    )
+
+    assert all(not m.HasField("receipt") and 1 <= len(m.receipts) <= 5 for m in messages)
+    assert max(len(m.receipts) for m in messages) > 1  # already logged: packed, not one each
+    assert [as_row(r) for m in messages for r in m.receipts] == log
+
+    # A consumer resumes after the last cursor of the last message it processed.
+    await sent(app, target)
+    log = stored_log(server, app)
+    resumed = await batched_messages(
+        app.watcher,
+        app.parent,
+        log[-1][0],
+        after_cursor=messages[-1].receipts[-1].cursor,
+        max_receipts_per_message=1000,
+    )
+    assert [as_row(r) for m in resumed for r in m.receipts] == log[12:]
+
+
+async def test_unbatched_messages_carry_one_receipt_each(api: Api, fakes: ProviderFakes) -> None:
+    app = await push_app(api, fakes)
+    await sent(app, await user_with_devices(app, 2))
+
+    for per_message in (0, 1):
+        call = app.watcher.push.WatchReceipts(
+            request(app.parent, start=EARLIEST, max_receipts_per_message=per_message),
+            metadata=app.watcher.metadata,
+            timeout=30,
+        )
+        try:
+            got = []
+            async for message in call:
+                assert message.HasField("receipt") and not message.receipts
+                got.append(message.receipt.cursor)
+                if len(got) == 4:
+                    break
+        finally:
+            call.cancel()
+        assert got == [1, 2, 3, 4]
+
+
+async def test_a_batch_size_out_of_range_is_invalid(api: Api, fakes: ProviderFakes) -> None:
+    app = await push_app(api, fakes)
+
+    for size in (-1, 1001):
+        failure = await refused(
+            app.watcher,
+            app.parent,
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "INVALID_BATCH_SIZE",
+            max_receipts_per_message=size,
+        )
+        assert set(failure.violations) == {"max_receipts_per_message"}

@@ -51,6 +51,8 @@ MAX_ACTION_ID: Final = 128
 # a lost notification; wake-ups normally arrive within milliseconds).
 WATCH_RECHECK_SECONDS: Final = 30.0
 WATCH_PAGE: Final = 500
+# Most receipts one WatchReceipts message may carry (max_receipts_per_message).
+MAX_RECEIPTS_PER_MESSAGE: Final = 1000
 
 STATUSES: Final = {
     send_pb2.DELIVERY_STATUS_ACCEPTED: DeliveryStatus.ACCEPTED,
@@ -489,6 +491,13 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
                 statuses.add(STATUSES[value])
         if request.after_cursor < 0:
             v.add("after_cursor", "must not be negative", "INVALID_CURSOR")
+        per_message = request.max_receipts_per_message
+        if not 0 <= per_message <= MAX_RECEIPTS_PER_MESSAGE:
+            v.add(
+                "max_receipts_per_message",
+                f"between 0 and {MAX_RECEIPTS_PER_MESSAGE}",
+                "INVALID_BATCH_SIZE",
+            )
         if request.start not in (0, *receipt_pb2.StartPosition.values()):
             v.add("start", "unknown start position", "INVALID_ENUM")
         v.raise_if_any("watch")
@@ -520,8 +529,14 @@ class PushSender(pb_grpc.PushSenderServiceServicer):
                 batch = await self._receipts.read(
                     app_id, cursor, upto, send_id=send_id, statuses=wanted, limit=WATCH_PAGE
                 )
-                for receipt in batch:
-                    yield pb.WatchReceiptsResponse(receipt=receipt_message(receipt))
+                if per_message > 1:
+                    for i in range(0, len(batch), per_message):
+                        yield pb.WatchReceiptsResponse(
+                            receipts=[receipt_message(r) for r in batch[i : i + per_message]]
+                        )
+                else:
+                    for receipt in batch:
+                        yield pb.WatchReceiptsResponse(receipt=receipt_message(receipt))
                 cursor = batch[-1].cursor if len(batch) == WATCH_PAGE else upto
             await self._signals.wait_receipts(app_id, upto, WATCH_RECHECK_SECONDS)
 

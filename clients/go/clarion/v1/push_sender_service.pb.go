@@ -1038,9 +1038,14 @@ type WatchReceiptsRequest struct {
 	// Resume after this cursor (the last one the consumer processed); 0: use `start`.
 	AfterCursor int64 `protobuf:"varint,4,opt,name=after_cursor,json=afterCursor,proto3" json:"after_cursor,omitempty"`
 	// Where to start when `after_cursor` is 0.
-	Start         StartPosition `protobuf:"varint,5,opt,name=start,proto3,enum=clarion.v1.StartPosition" json:"start,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Start StartPosition `protobuf:"varint,5,opt,name=start,proto3,enum=clarion.v1.StartPosition" json:"start,omitempty"`
+	// Up to this many receipts per stream message, in `WatchReceiptsResponse.receipts`, for
+	// consumers of many receipts a second (each message costs both ends far more than a
+	// receipt in it). Receipts already logged go out at once, never held back to fill a
+	// message. 0 or 1: one receipt per message, in `receipt`. At most 1000.
+	MaxReceiptsPerMessage int32 `protobuf:"varint,6,opt,name=max_receipts_per_message,json=maxReceiptsPerMessage,proto3" json:"max_receipts_per_message,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *WatchReceiptsRequest) Reset() {
@@ -1108,11 +1113,21 @@ func (x *WatchReceiptsRequest) GetStart() StartPosition {
 	return StartPosition_START_POSITION_UNSPECIFIED
 }
 
+func (x *WatchReceiptsRequest) GetMaxReceiptsPerMessage() int32 {
+	if x != nil {
+		return x.MaxReceiptsPerMessage
+	}
+	return 0
+}
+
 // One message of the WatchReceipts stream.
 type WatchReceiptsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The receipt.
-	Receipt       *Receipt `protobuf:"bytes,1,opt,name=receipt,proto3" json:"receipt,omitempty"`
+	// The receipt, when the request left `max_receipts_per_message` at 0 or 1.
+	Receipt *Receipt `protobuf:"bytes,1,opt,name=receipt,proto3" json:"receipt,omitempty"`
+	// Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+	// above 1; resume after the last one's cursor.
+	Receipts      []*Receipt `protobuf:"bytes,2,rep,name=receipts,proto3" json:"receipts,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1150,6 +1165,13 @@ func (*WatchReceiptsResponse) Descriptor() ([]byte, []int) {
 func (x *WatchReceiptsResponse) GetReceipt() *Receipt {
 	if x != nil {
 		return x.Receipt
+	}
+	return nil
+}
+
+func (x *WatchReceiptsResponse) GetReceipts() []*Receipt {
+	if x != nil {
+		return x.Receipts
 	}
 	return nil
 }
@@ -1345,15 +1367,17 @@ const file_clarion_v1_push_sender_service_proto_rawDesc = "" +
 	"\x11CancelSendRequest\x12\x18\n" +
 	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x04name\":\n" +
 	"\x12CancelSendResponse\x12$\n" +
-	"\x04send\x18\x01 \x01(\v2\x10.clarion.v1.SendR\x04send\"\xd4\x01\n" +
+	"\x04send\x18\x01 \x01(\v2\x10.clarion.v1.SendR\x04send\"\x8d\x02\n" +
 	"\x14WatchReceiptsRequest\x12\x1c\n" +
 	"\x06parent\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06parent\x12\x12\n" +
 	"\x04send\x18\x02 \x01(\tR\x04send\x126\n" +
 	"\bstatuses\x18\x03 \x03(\x0e2\x1a.clarion.v1.DeliveryStatusR\bstatuses\x12!\n" +
 	"\fafter_cursor\x18\x04 \x01(\x03R\vafterCursor\x12/\n" +
-	"\x05start\x18\x05 \x01(\x0e2\x19.clarion.v1.StartPositionR\x05start\"F\n" +
+	"\x05start\x18\x05 \x01(\x0e2\x19.clarion.v1.StartPositionR\x05start\x127\n" +
+	"\x18max_receipts_per_message\x18\x06 \x01(\x05R\x15maxReceiptsPerMessage\"w\n" +
 	"\x15WatchReceiptsResponse\x12-\n" +
-	"\areceipt\x18\x01 \x01(\v2\x13.clarion.v1.ReceiptR\areceipt\"\xbe\x01\n" +
+	"\areceipt\x18\x01 \x01(\v2\x13.clarion.v1.ReceiptR\areceipt\x12/\n" +
+	"\breceipts\x18\x02 \x03(\v2\x13.clarion.v1.ReceiptR\breceipts\"\xbe\x01\n" +
 	"\x17RecordEngagementRequest\x12 \n" +
 	"\bdelivery\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\bdelivery\x124\n" +
 	"\x04type\x18\x02 \x01(\x0e2\x1a.clarion.v1.EngagementTypeB\x04\xe2A\x01\x02R\x04type\x12\x1b\n" +
@@ -1447,32 +1471,33 @@ var file_clarion_v1_push_sender_service_proto_depIdxs = []int32{
 	26, // 22: clarion.v1.WatchReceiptsRequest.statuses:type_name -> clarion.v1.DeliveryStatus
 	28, // 23: clarion.v1.WatchReceiptsRequest.start:type_name -> clarion.v1.StartPosition
 	29, // 24: clarion.v1.WatchReceiptsResponse.receipt:type_name -> clarion.v1.Receipt
-	30, // 25: clarion.v1.RecordEngagementRequest.type:type_name -> clarion.v1.EngagementType
-	22, // 26: clarion.v1.RecordEngagementRequest.time:type_name -> google.protobuf.Timestamp
-	29, // 27: clarion.v1.RecordEngagementResponse.receipt:type_name -> clarion.v1.Receipt
-	0,  // 28: clarion.v1.PushSenderService.Send:input_type -> clarion.v1.SendRequest
-	2,  // 29: clarion.v1.PushSenderService.SendBulk:input_type -> clarion.v1.SendBulkRequest
-	5,  // 30: clarion.v1.PushSenderService.SendBatch:input_type -> clarion.v1.SendBatchRequest
-	8,  // 31: clarion.v1.PushSenderService.GetSend:input_type -> clarion.v1.GetSendRequest
-	10, // 32: clarion.v1.PushSenderService.ListSends:input_type -> clarion.v1.ListSendsRequest
-	12, // 33: clarion.v1.PushSenderService.ListDeliveries:input_type -> clarion.v1.ListDeliveriesRequest
-	14, // 34: clarion.v1.PushSenderService.CancelSend:input_type -> clarion.v1.CancelSendRequest
-	16, // 35: clarion.v1.PushSenderService.WatchReceipts:input_type -> clarion.v1.WatchReceiptsRequest
-	18, // 36: clarion.v1.PushSenderService.RecordEngagement:input_type -> clarion.v1.RecordEngagementRequest
-	1,  // 37: clarion.v1.PushSenderService.Send:output_type -> clarion.v1.SendResponse
-	3,  // 38: clarion.v1.PushSenderService.SendBulk:output_type -> clarion.v1.SendBulkResponse
-	7,  // 39: clarion.v1.PushSenderService.SendBatch:output_type -> clarion.v1.SendBatchResponse
-	9,  // 40: clarion.v1.PushSenderService.GetSend:output_type -> clarion.v1.GetSendResponse
-	11, // 41: clarion.v1.PushSenderService.ListSends:output_type -> clarion.v1.ListSendsResponse
-	13, // 42: clarion.v1.PushSenderService.ListDeliveries:output_type -> clarion.v1.ListDeliveriesResponse
-	15, // 43: clarion.v1.PushSenderService.CancelSend:output_type -> clarion.v1.CancelSendResponse
-	17, // 44: clarion.v1.PushSenderService.WatchReceipts:output_type -> clarion.v1.WatchReceiptsResponse
-	19, // 45: clarion.v1.PushSenderService.RecordEngagement:output_type -> clarion.v1.RecordEngagementResponse
-	37, // [37:46] is the sub-list for method output_type
-	28, // [28:37] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	29, // 25: clarion.v1.WatchReceiptsResponse.receipts:type_name -> clarion.v1.Receipt
+	30, // 26: clarion.v1.RecordEngagementRequest.type:type_name -> clarion.v1.EngagementType
+	22, // 27: clarion.v1.RecordEngagementRequest.time:type_name -> google.protobuf.Timestamp
+	29, // 28: clarion.v1.RecordEngagementResponse.receipt:type_name -> clarion.v1.Receipt
+	0,  // 29: clarion.v1.PushSenderService.Send:input_type -> clarion.v1.SendRequest
+	2,  // 30: clarion.v1.PushSenderService.SendBulk:input_type -> clarion.v1.SendBulkRequest
+	5,  // 31: clarion.v1.PushSenderService.SendBatch:input_type -> clarion.v1.SendBatchRequest
+	8,  // 32: clarion.v1.PushSenderService.GetSend:input_type -> clarion.v1.GetSendRequest
+	10, // 33: clarion.v1.PushSenderService.ListSends:input_type -> clarion.v1.ListSendsRequest
+	12, // 34: clarion.v1.PushSenderService.ListDeliveries:input_type -> clarion.v1.ListDeliveriesRequest
+	14, // 35: clarion.v1.PushSenderService.CancelSend:input_type -> clarion.v1.CancelSendRequest
+	16, // 36: clarion.v1.PushSenderService.WatchReceipts:input_type -> clarion.v1.WatchReceiptsRequest
+	18, // 37: clarion.v1.PushSenderService.RecordEngagement:input_type -> clarion.v1.RecordEngagementRequest
+	1,  // 38: clarion.v1.PushSenderService.Send:output_type -> clarion.v1.SendResponse
+	3,  // 39: clarion.v1.PushSenderService.SendBulk:output_type -> clarion.v1.SendBulkResponse
+	7,  // 40: clarion.v1.PushSenderService.SendBatch:output_type -> clarion.v1.SendBatchResponse
+	9,  // 41: clarion.v1.PushSenderService.GetSend:output_type -> clarion.v1.GetSendResponse
+	11, // 42: clarion.v1.PushSenderService.ListSends:output_type -> clarion.v1.ListSendsResponse
+	13, // 43: clarion.v1.PushSenderService.ListDeliveries:output_type -> clarion.v1.ListDeliveriesResponse
+	15, // 44: clarion.v1.PushSenderService.CancelSend:output_type -> clarion.v1.CancelSendResponse
+	17, // 45: clarion.v1.PushSenderService.WatchReceipts:output_type -> clarion.v1.WatchReceiptsResponse
+	19, // 46: clarion.v1.PushSenderService.RecordEngagement:output_type -> clarion.v1.RecordEngagementResponse
+	38, // [38:47] is the sub-list for method output_type
+	29, // [29:38] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_clarion_v1_push_sender_service_proto_init() }

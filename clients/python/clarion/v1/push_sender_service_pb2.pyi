@@ -164,24 +164,28 @@ class CancelSendResponse(_message.Message):
     def __init__(self, send: _Optional[_Union[_send_pb2.Send, _Mapping]] = ...) -> None: ...
 
 class WatchReceiptsRequest(_message.Message):
-    __slots__ = ("parent", "send", "statuses", "after_cursor", "start")
+    __slots__ = ("parent", "send", "statuses", "after_cursor", "start", "max_receipts_per_message")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     SEND_FIELD_NUMBER: _ClassVar[int]
     STATUSES_FIELD_NUMBER: _ClassVar[int]
     AFTER_CURSOR_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
+    MAX_RECEIPTS_PER_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     parent: str
     send: str
     statuses: _containers.RepeatedScalarFieldContainer[_send_pb2.DeliveryStatus]
     after_cursor: int
     start: _receipt_pb2.StartPosition
-    def __init__(self, parent: _Optional[str] = ..., send: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[_send_pb2.DeliveryStatus, str]]] = ..., after_cursor: _Optional[int] = ..., start: _Optional[_Union[_receipt_pb2.StartPosition, str]] = ...) -> None: ...
+    max_receipts_per_message: int
+    def __init__(self, parent: _Optional[str] = ..., send: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[_send_pb2.DeliveryStatus, str]]] = ..., after_cursor: _Optional[int] = ..., start: _Optional[_Union[_receipt_pb2.StartPosition, str]] = ..., max_receipts_per_message: _Optional[int] = ...) -> None: ...
 
 class WatchReceiptsResponse(_message.Message):
-    __slots__ = ("receipt",)
+    __slots__ = ("receipt", "receipts")
     RECEIPT_FIELD_NUMBER: _ClassVar[int]
+    RECEIPTS_FIELD_NUMBER: _ClassVar[int]
     receipt: _receipt_pb2.Receipt
-    def __init__(self, receipt: _Optional[_Union[_receipt_pb2.Receipt, _Mapping]] = ...) -> None: ...
+    receipts: _containers.RepeatedCompositeFieldContainer[_receipt_pb2.Receipt]
+    def __init__(self, receipt: _Optional[_Union[_receipt_pb2.Receipt, _Mapping]] = ..., receipts: _Optional[_Iterable[_Union[_receipt_pb2.Receipt, _Mapping]]] = ...) -> None: ...
 
 class RecordEngagementRequest(_message.Message):
     __slots__ = ("delivery", "type", "action_id", "time")

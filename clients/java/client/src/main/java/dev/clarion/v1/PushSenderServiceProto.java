@@ -194,52 +194,55 @@ public final class PushSenderServiceProto extends com.google.protobuf.GeneratedF
       " \001(\tR\rnextPageToken\"-\n\021CancelSendRequest" +
       "\022\030\n\004name\030\001 \001(\tB\004\342A\001\002R\004name\":\n\022CancelSend" +
       "Response\022$\n\004send\030\001 \001(\0132\020.clarion.v1.Send" +
-      "R\004send\"\324\001\n\024WatchReceiptsRequest\022\034\n\006paren" +
+      "R\004send\"\215\002\n\024WatchReceiptsRequest\022\034\n\006paren" +
       "t\030\001 \001(\tB\004\342A\001\002R\006parent\022\022\n\004send\030\002 \001(\tR\004sen" +
       "d\0226\n\010statuses\030\003 \003(\0162\032.clarion.v1.Deliver" +
       "yStatusR\010statuses\022!\n\014after_cursor\030\004 \001(\003R" +
       "\013afterCursor\022/\n\005start\030\005 \001(\0162\031.clarion.v1" +
-      ".StartPositionR\005start\"F\n\025WatchReceiptsRe" +
-      "sponse\022-\n\007receipt\030\001 \001(\0132\023.clarion.v1.Rec" +
-      "eiptR\007receipt\"\276\001\n\027RecordEngagementReques" +
-      "t\022 \n\010delivery\030\001 \001(\tB\004\342A\001\002R\010delivery\0224\n\004t" +
-      "ype\030\002 \001(\0162\032.clarion.v1.EngagementTypeB\004\342" +
-      "A\001\002R\004type\022\033\n\taction_id\030\003 \001(\tR\010actionId\022." +
-      "\n\004time\030\004 \001(\0132\032.google.protobuf.Timestamp" +
-      "R\004time\"I\n\030RecordEngagementResponse\022-\n\007re" +
-      "ceipt\030\001 \001(\0132\023.clarion.v1.ReceiptR\007receip" +
-      "t2\356\010\n\021PushSenderService\022d\n\004Send\022\027.clario" +
-      "n.v1.SendRequest\032\030.clarion.v1.SendRespon" +
-      "se\")\202\323\344\223\002#\"\036/v1/{parent=apps/*}/sends:se" +
-      "nd:\001*\022t\n\010SendBulk\022\033.clarion.v1.SendBulkR" +
-      "equest\032\034.clarion.v1.SendBulkResponse\"-\202\323" +
-      "\344\223\002\'\"\"/v1/{parent=apps/*}/sends:sendBulk" +
-      ":\001*\022x\n\tSendBatch\022\034.clarion.v1.SendBatchR" +
-      "equest\032\035.clarion.v1.SendBatchResponse\".\202" +
-      "\323\344\223\002(\"#/v1/{parent=apps/*}/sends:sendBat" +
-      "ch:\001*\022e\n\007GetSend\022\032.clarion.v1.GetSendReq" +
-      "uest\032\033.clarion.v1.GetSendResponse\"!\202\323\344\223\002" +
-      "\033\022\031/v1/{name=apps/*/sends/*}\022k\n\tListSend" +
-      "s\022\034.clarion.v1.ListSendsRequest\032\035.clario" +
-      "n.v1.ListSendsResponse\"!\202\323\344\223\002\033\022\031/v1/{par" +
-      "ent=apps/*}/sends\022\207\001\n\016ListDeliveries\022!.c" +
-      "larion.v1.ListDeliveriesRequest\032\".clario" +
-      "n.v1.ListDeliveriesResponse\".\202\323\344\223\002(\022&/v1" +
-      "/{parent=apps/*/sends/*}/deliveries\022x\n\nC" +
-      "ancelSend\022\035.clarion.v1.CancelSendRequest" +
-      "\032\036.clarion.v1.CancelSendResponse\"+\202\323\344\223\002%" +
-      "\" /v1/{name=apps/*/sends/*}:cancel:\001*\022\202\001" +
-      "\n\rWatchReceipts\022 .clarion.v1.WatchReceip" +
-      "tsRequest\032!.clarion.v1.WatchReceiptsResp" +
-      "onse\"*\202\323\344\223\002$\022\"/v1/{parent=apps/*}/receip" +
-      "ts:watch0\001\022\245\001\n\020RecordEngagement\022#.clario" +
-      "n.v1.RecordEngagementRequest\032$.clarion.v" +
-      "1.RecordEngagementResponse\"F\202\323\344\223\002@\";/v1/" +
-      "{delivery=apps/*/sends/*/deliveries/*}:r" +
-      "ecordEngagement:\001*Bw\n\016dev.clarion.v1B\026Pu" +
-      "shSenderServiceProtoP\001Z>github.com/clari" +
-      "onpush/clarion/clients/go/clarion/v1;cla" +
-      "rionv1\252\002\nClarion.V1b\006proto3"
+      ".StartPositionR\005start\0227\n\030max_receipts_pe" +
+      "r_message\030\006 \001(\005R\025maxReceiptsPerMessage\"w" +
+      "\n\025WatchReceiptsResponse\022-\n\007receipt\030\001 \001(\013" +
+      "2\023.clarion.v1.ReceiptR\007receipt\022/\n\010receip" +
+      "ts\030\002 \003(\0132\023.clarion.v1.ReceiptR\010receipts\"" +
+      "\276\001\n\027RecordEngagementRequest\022 \n\010delivery\030" +
+      "\001 \001(\tB\004\342A\001\002R\010delivery\0224\n\004type\030\002 \001(\0162\032.cl" +
+      "arion.v1.EngagementTypeB\004\342A\001\002R\004type\022\033\n\ta" +
+      "ction_id\030\003 \001(\tR\010actionId\022.\n\004time\030\004 \001(\0132\032" +
+      ".google.protobuf.TimestampR\004time\"I\n\030Reco" +
+      "rdEngagementResponse\022-\n\007receipt\030\001 \001(\0132\023." +
+      "clarion.v1.ReceiptR\007receipt2\356\010\n\021PushSend" +
+      "erService\022d\n\004Send\022\027.clarion.v1.SendReque" +
+      "st\032\030.clarion.v1.SendResponse\")\202\323\344\223\002#\"\036/v" +
+      "1/{parent=apps/*}/sends:send:\001*\022t\n\010SendB" +
+      "ulk\022\033.clarion.v1.SendBulkRequest\032\034.clari" +
+      "on.v1.SendBulkResponse\"-\202\323\344\223\002\'\"\"/v1/{par" +
+      "ent=apps/*}/sends:sendBulk:\001*\022x\n\tSendBat" +
+      "ch\022\034.clarion.v1.SendBatchRequest\032\035.clari" +
+      "on.v1.SendBatchResponse\".\202\323\344\223\002(\"#/v1/{pa" +
+      "rent=apps/*}/sends:sendBatch:\001*\022e\n\007GetSe" +
+      "nd\022\032.clarion.v1.GetSendRequest\032\033.clarion" +
+      ".v1.GetSendResponse\"!\202\323\344\223\002\033\022\031/v1/{name=a" +
+      "pps/*/sends/*}\022k\n\tListSends\022\034.clarion.v1" +
+      ".ListSendsRequest\032\035.clarion.v1.ListSends" +
+      "Response\"!\202\323\344\223\002\033\022\031/v1/{parent=apps/*}/se" +
+      "nds\022\207\001\n\016ListDeliveries\022!.clarion.v1.List" +
+      "DeliveriesRequest\032\".clarion.v1.ListDeliv" +
+      "eriesResponse\".\202\323\344\223\002(\022&/v1/{parent=apps/" +
+      "*/sends/*}/deliveries\022x\n\nCancelSend\022\035.cl" +
+      "arion.v1.CancelSendRequest\032\036.clarion.v1." +
+      "CancelSendResponse\"+\202\323\344\223\002%\" /v1/{name=ap" +
+      "ps/*/sends/*}:cancel:\001*\022\202\001\n\rWatchReceipt" +
+      "s\022 .clarion.v1.WatchReceiptsRequest\032!.cl" +
+      "arion.v1.WatchReceiptsResponse\"*\202\323\344\223\002$\022\"" +
+      "/v1/{parent=apps/*}/receipts:watch0\001\022\245\001\n" +
+      "\020RecordEngagement\022#.clarion.v1.RecordEng" +
+      "agementRequest\032$.clarion.v1.RecordEngage" +
+      "mentResponse\"F\202\323\344\223\002@\";/v1/{delivery=apps" +
+      "/*/sends/*/deliveries/*}:recordEngagemen" +
+      "t:\001*Bw\n\016dev.clarion.v1B\026PushSenderServic" +
+      "eProtoP\001Z>github.com/clarionpush/clarion" +
+      "/clients/go/clarion/v1;clarionv1\252\002\nClari" +
+      "on.V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -353,13 +356,13 @@ public final class PushSenderServiceProto extends com.google.protobuf.GeneratedF
     internal_static_clarion_v1_WatchReceiptsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_clarion_v1_WatchReceiptsRequest_descriptor,
-        new java.lang.String[] { "Parent", "Send", "Statuses", "AfterCursor", "Start", });
+        new java.lang.String[] { "Parent", "Send", "Statuses", "AfterCursor", "Start", "MaxReceiptsPerMessage", });
     internal_static_clarion_v1_WatchReceiptsResponse_descriptor =
       getDescriptor().getMessageType(17);
     internal_static_clarion_v1_WatchReceiptsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_clarion_v1_WatchReceiptsResponse_descriptor,
-        new java.lang.String[] { "Receipt", });
+        new java.lang.String[] { "Receipt", "Receipts", });
     internal_static_clarion_v1_RecordEngagementRequest_descriptor =
       getDescriptor().getMessageType(18);
     internal_static_clarion_v1_RecordEngagementRequest_fieldAccessorTable = new

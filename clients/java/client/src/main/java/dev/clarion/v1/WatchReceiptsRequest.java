@@ -270,6 +270,24 @@ private static final long serialVersionUID = 0L;
     return result == null ? dev.clarion.v1.StartPosition.UNRECOGNIZED : result;
   }
 
+  public static final int MAX_RECEIPTS_PER_MESSAGE_FIELD_NUMBER = 6;
+  private int maxReceiptsPerMessage_ = 0;
+  /**
+   * <pre>
+   * Up to this many receipts per stream message, in `WatchReceiptsResponse.receipts`, for
+   * consumers of many receipts a second (each message costs both ends far more than a
+   * receipt in it). Receipts already logged go out at once, never held back to fill a
+   * message. 0 or 1: one receipt per message, in `receipt`. At most 1000.
+   * </pre>
+   *
+   * <code>int32 max_receipts_per_message = 6 [json_name = "maxReceiptsPerMessage"];</code>
+   * @return The maxReceiptsPerMessage.
+   */
+  @java.lang.Override
+  public int getMaxReceiptsPerMessage() {
+    return maxReceiptsPerMessage_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -304,6 +322,9 @@ private static final long serialVersionUID = 0L;
     if (start_ != dev.clarion.v1.StartPosition.START_POSITION_UNSPECIFIED.getNumber()) {
       output.writeEnum(5, start_);
     }
+    if (maxReceiptsPerMessage_ != 0) {
+      output.writeInt32(6, maxReceiptsPerMessage_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -333,6 +354,10 @@ private static final long serialVersionUID = 0L;
     if (start_ != dev.clarion.v1.StartPosition.START_POSITION_UNSPECIFIED.getNumber()) {
       size += com.google.protobuf.CodedOutputStream
         .computeEnumSize(5, start_);
+    }
+    if (maxReceiptsPerMessage_ != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt32Size(6, maxReceiptsPerMessage_);
     }
     return size;
   }
@@ -366,6 +391,8 @@ private static final long serialVersionUID = 0L;
     if (getAfterCursor()
         != other.getAfterCursor()) return false;
     if (start_ != other.start_) return false;
+    if (getMaxReceiptsPerMessage()
+        != other.getMaxReceiptsPerMessage()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -390,6 +417,8 @@ private static final long serialVersionUID = 0L;
         getAfterCursor());
     hash = (37 * hash) + START_FIELD_NUMBER;
     hash = (53 * hash) + start_;
+    hash = (37 * hash) + MAX_RECEIPTS_PER_MESSAGE_FIELD_NUMBER;
+    hash = (53 * hash) + getMaxReceiptsPerMessage();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -530,6 +559,7 @@ private static final long serialVersionUID = 0L;
       statuses_ = emptyIntList();
       afterCursor_ = 0L;
       start_ = 0;
+      maxReceiptsPerMessage_ = 0;
       return this;
     }
 
@@ -579,6 +609,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000010) != 0)) {
         result.start_ = start_;
       }
+      if (((from_bitField0_ & 0x00000020) != 0)) {
+        result.maxReceiptsPerMessage_ = maxReceiptsPerMessage_;
+      }
     }
 
     @java.lang.Override
@@ -619,6 +652,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.start_ != 0) {
         setStartValue(other.getStartValue());
+      }
+      if (other.getMaxReceiptsPerMessage() != 0) {
+        setMaxReceiptsPerMessage(other.getMaxReceiptsPerMessage());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -680,6 +716,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000010;
               break;
             } // case 40
+            case 48: {
+              maxReceiptsPerMessage_ = input.readInt32();
+              bitField0_ |= 0x00000020;
+              break;
+            } // case 48
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1179,6 +1220,59 @@ private static final long serialVersionUID = 0L;
     public Builder clearStart() {
       bitField0_ = (bitField0_ & ~0x00000010);
       start_ = 0;
+      onChanged();
+      return this;
+    }
+
+    private int maxReceiptsPerMessage_ ;
+    /**
+     * <pre>
+     * Up to this many receipts per stream message, in `WatchReceiptsResponse.receipts`, for
+     * consumers of many receipts a second (each message costs both ends far more than a
+     * receipt in it). Receipts already logged go out at once, never held back to fill a
+     * message. 0 or 1: one receipt per message, in `receipt`. At most 1000.
+     * </pre>
+     *
+     * <code>int32 max_receipts_per_message = 6 [json_name = "maxReceiptsPerMessage"];</code>
+     * @return The maxReceiptsPerMessage.
+     */
+    @java.lang.Override
+    public int getMaxReceiptsPerMessage() {
+      return maxReceiptsPerMessage_;
+    }
+    /**
+     * <pre>
+     * Up to this many receipts per stream message, in `WatchReceiptsResponse.receipts`, for
+     * consumers of many receipts a second (each message costs both ends far more than a
+     * receipt in it). Receipts already logged go out at once, never held back to fill a
+     * message. 0 or 1: one receipt per message, in `receipt`. At most 1000.
+     * </pre>
+     *
+     * <code>int32 max_receipts_per_message = 6 [json_name = "maxReceiptsPerMessage"];</code>
+     * @param value The maxReceiptsPerMessage to set.
+     * @return This builder for chaining.
+     */
+    public Builder setMaxReceiptsPerMessage(int value) {
+
+      maxReceiptsPerMessage_ = value;
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Up to this many receipts per stream message, in `WatchReceiptsResponse.receipts`, for
+     * consumers of many receipts a second (each message costs both ends far more than a
+     * receipt in it). Receipts already logged go out at once, never held back to fill a
+     * message. 0 or 1: one receipt per message, in `receipt`. At most 1000.
+     * </pre>
+     *
+     * <code>int32 max_receipts_per_message = 6 [json_name = "maxReceiptsPerMessage"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearMaxReceiptsPerMessage() {
+      bitField0_ = (bitField0_ & ~0x00000020);
+      maxReceiptsPerMessage_ = 0;
       onChanged();
       return this;
     }

@@ -127,4 +127,17 @@ public interface WatchReceiptsRequestOrBuilder extends
    * @return The start.
    */
   dev.clarion.v1.StartPosition getStart();
+
+  /**
+   * <pre>
+   * Up to this many receipts per stream message, in `WatchReceiptsResponse.receipts`, for
+   * consumers of many receipts a second (each message costs both ends far more than a
+   * receipt in it). Receipts already logged go out at once, never held back to fill a
+   * message. 0 or 1: one receipt per message, in `receipt`. At most 1000.
+   * </pre>
+   *
+   * <code>int32 max_receipts_per_message = 6 [json_name = "maxReceiptsPerMessage"];</code>
+   * @return The maxReceiptsPerMessage.
+   */
+  int getMaxReceiptsPerMessage();
 }

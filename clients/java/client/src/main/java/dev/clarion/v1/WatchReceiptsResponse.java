@@ -32,6 +32,7 @@ private static final long serialVersionUID = 0L;
     super(builder);
   }
   private WatchReceiptsResponse() {
+    receipts_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -57,7 +58,7 @@ private static final long serialVersionUID = 0L;
   private dev.clarion.v1.Receipt receipt_;
   /**
    * <pre>
-   * The receipt.
+   * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
    * </pre>
    *
    * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -69,7 +70,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The receipt.
+   * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
    * </pre>
    *
    * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -81,7 +82,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The receipt.
+   * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
    * </pre>
    *
    * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -89,6 +90,72 @@ private static final long serialVersionUID = 0L;
   @java.lang.Override
   public dev.clarion.v1.ReceiptOrBuilder getReceiptOrBuilder() {
     return receipt_ == null ? dev.clarion.v1.Receipt.getDefaultInstance() : receipt_;
+  }
+
+  public static final int RECEIPTS_FIELD_NUMBER = 2;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.clarion.v1.Receipt> receipts_;
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.clarion.v1.Receipt> getReceiptsList() {
+    return receipts_;
+  }
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.clarion.v1.ReceiptOrBuilder> 
+      getReceiptsOrBuilderList() {
+    return receipts_;
+  }
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  @java.lang.Override
+  public int getReceiptsCount() {
+    return receipts_.size();
+  }
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  @java.lang.Override
+  public dev.clarion.v1.Receipt getReceipts(int index) {
+    return receipts_.get(index);
+  }
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  @java.lang.Override
+  public dev.clarion.v1.ReceiptOrBuilder getReceiptsOrBuilder(
+      int index) {
+    return receipts_.get(index);
   }
 
   private byte memoizedIsInitialized = -1;
@@ -108,6 +175,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       output.writeMessage(1, getReceipt());
     }
+    for (int i = 0; i < receipts_.size(); i++) {
+      output.writeMessage(2, receipts_.get(i));
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -116,6 +186,15 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(1, getReceipt());
     }
+
+        {
+          final int count = receipts_.size();
+          for (int i = 0; i < count; i++) {
+            size += com.google.protobuf.CodedOutputStream
+              .computeMessageSizeNoTag(receipts_.get(i));
+          }
+          size += 1 * count;
+        }
     return size;
   }
   @java.lang.Override
@@ -145,6 +224,8 @@ private static final long serialVersionUID = 0L;
       if (!getReceipt()
           .equals(other.getReceipt())) return false;
     }
+    if (!getReceiptsList()
+        .equals(other.getReceiptsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -159,6 +240,10 @@ private static final long serialVersionUID = 0L;
     if (hasReceipt()) {
       hash = (37 * hash) + RECEIPT_FIELD_NUMBER;
       hash = (53 * hash) + getReceipt().hashCode();
+    }
+    if (getReceiptsCount() > 0) {
+      hash = (37 * hash) + RECEIPTS_FIELD_NUMBER;
+      hash = (53 * hash) + getReceiptsList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -295,6 +380,7 @@ private static final long serialVersionUID = 0L;
       if (com.google.protobuf.GeneratedMessage
               .alwaysUseFieldBuilders) {
         internalGetReceiptFieldBuilder();
+        internalGetReceiptsFieldBuilder();
       }
     }
     @java.lang.Override
@@ -306,6 +392,13 @@ private static final long serialVersionUID = 0L;
         receiptBuilder_.dispose();
         receiptBuilder_ = null;
       }
+      if (receiptsBuilder_ == null) {
+        receipts_ = java.util.Collections.emptyList();
+      } else {
+        receipts_ = null;
+        receiptsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000002);
       return this;
     }
 
@@ -332,9 +425,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public dev.clarion.v1.WatchReceiptsResponse buildPartial() {
       dev.clarion.v1.WatchReceiptsResponse result = new dev.clarion.v1.WatchReceiptsResponse(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(dev.clarion.v1.WatchReceiptsResponse result) {
+      if (receiptsBuilder_ == null) {
+        if (((bitField0_ & 0x00000002) != 0)) {
+          receipts_ = java.util.Collections.unmodifiableList(receipts_);
+          bitField0_ = (bitField0_ & ~0x00000002);
+        }
+        result.receipts_ = receipts_;
+      } else {
+        result.receipts_ = receiptsBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.clarion.v1.WatchReceiptsResponse result) {
@@ -363,6 +469,32 @@ private static final long serialVersionUID = 0L;
       if (other == dev.clarion.v1.WatchReceiptsResponse.getDefaultInstance()) return this;
       if (other.hasReceipt()) {
         mergeReceipt(other.getReceipt());
+      }
+      if (receiptsBuilder_ == null) {
+        if (!other.receipts_.isEmpty()) {
+          if (receipts_.isEmpty()) {
+            receipts_ = other.receipts_;
+            bitField0_ = (bitField0_ & ~0x00000002);
+          } else {
+            ensureReceiptsIsMutable();
+            receipts_.addAll(other.receipts_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.receipts_.isEmpty()) {
+          if (receiptsBuilder_.isEmpty()) {
+            receiptsBuilder_.dispose();
+            receiptsBuilder_ = null;
+            receipts_ = other.receipts_;
+            bitField0_ = (bitField0_ & ~0x00000002);
+            receiptsBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetReceiptsFieldBuilder() : null;
+          } else {
+            receiptsBuilder_.addAllMessages(other.receipts_);
+          }
+        }
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -395,6 +527,19 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000001;
               break;
             } // case 10
+            case 18: {
+              dev.clarion.v1.Receipt m =
+                  input.readMessage(
+                      dev.clarion.v1.Receipt.parser(),
+                      extensionRegistry);
+              if (receiptsBuilder_ == null) {
+                ensureReceiptsIsMutable();
+                receipts_.add(m);
+              } else {
+                receiptsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 18
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -417,7 +562,7 @@ private static final long serialVersionUID = 0L;
         dev.clarion.v1.Receipt, dev.clarion.v1.Receipt.Builder, dev.clarion.v1.ReceiptOrBuilder> receiptBuilder_;
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -428,7 +573,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -443,7 +588,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -461,7 +606,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -479,7 +624,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -504,7 +649,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -521,7 +666,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -533,7 +678,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -548,7 +693,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The receipt.
+     * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
      * </pre>
      *
      * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -565,6 +710,330 @@ private static final long serialVersionUID = 0L;
         receipt_ = null;
       }
       return receiptBuilder_;
+    }
+
+    private java.util.List<dev.clarion.v1.Receipt> receipts_ =
+      java.util.Collections.emptyList();
+    private void ensureReceiptsIsMutable() {
+      if (!((bitField0_ & 0x00000002) != 0)) {
+        receipts_ = new java.util.ArrayList<dev.clarion.v1.Receipt>(receipts_);
+        bitField0_ |= 0x00000002;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.clarion.v1.Receipt, dev.clarion.v1.Receipt.Builder, dev.clarion.v1.ReceiptOrBuilder> receiptsBuilder_;
+
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public java.util.List<dev.clarion.v1.Receipt> getReceiptsList() {
+      if (receiptsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(receipts_);
+      } else {
+        return receiptsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public int getReceiptsCount() {
+      if (receiptsBuilder_ == null) {
+        return receipts_.size();
+      } else {
+        return receiptsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public dev.clarion.v1.Receipt getReceipts(int index) {
+      if (receiptsBuilder_ == null) {
+        return receipts_.get(index);
+      } else {
+        return receiptsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder setReceipts(
+        int index, dev.clarion.v1.Receipt value) {
+      if (receiptsBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureReceiptsIsMutable();
+        receipts_.set(index, value);
+        onChanged();
+      } else {
+        receiptsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder setReceipts(
+        int index, dev.clarion.v1.Receipt.Builder builderForValue) {
+      if (receiptsBuilder_ == null) {
+        ensureReceiptsIsMutable();
+        receipts_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        receiptsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder addReceipts(dev.clarion.v1.Receipt value) {
+      if (receiptsBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureReceiptsIsMutable();
+        receipts_.add(value);
+        onChanged();
+      } else {
+        receiptsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder addReceipts(
+        int index, dev.clarion.v1.Receipt value) {
+      if (receiptsBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureReceiptsIsMutable();
+        receipts_.add(index, value);
+        onChanged();
+      } else {
+        receiptsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder addReceipts(
+        dev.clarion.v1.Receipt.Builder builderForValue) {
+      if (receiptsBuilder_ == null) {
+        ensureReceiptsIsMutable();
+        receipts_.add(builderForValue.build());
+        onChanged();
+      } else {
+        receiptsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder addReceipts(
+        int index, dev.clarion.v1.Receipt.Builder builderForValue) {
+      if (receiptsBuilder_ == null) {
+        ensureReceiptsIsMutable();
+        receipts_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        receiptsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder addAllReceipts(
+        java.lang.Iterable<? extends dev.clarion.v1.Receipt> values) {
+      if (receiptsBuilder_ == null) {
+        ensureReceiptsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, receipts_);
+        onChanged();
+      } else {
+        receiptsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder clearReceipts() {
+      if (receiptsBuilder_ == null) {
+        receipts_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000002);
+        onChanged();
+      } else {
+        receiptsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public Builder removeReceipts(int index) {
+      if (receiptsBuilder_ == null) {
+        ensureReceiptsIsMutable();
+        receipts_.remove(index);
+        onChanged();
+      } else {
+        receiptsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public dev.clarion.v1.Receipt.Builder getReceiptsBuilder(
+        int index) {
+      return internalGetReceiptsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public dev.clarion.v1.ReceiptOrBuilder getReceiptsOrBuilder(
+        int index) {
+      if (receiptsBuilder_ == null) {
+        return receipts_.get(index);  } else {
+        return receiptsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public java.util.List<? extends dev.clarion.v1.ReceiptOrBuilder> 
+         getReceiptsOrBuilderList() {
+      if (receiptsBuilder_ != null) {
+        return receiptsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(receipts_);
+      }
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public dev.clarion.v1.Receipt.Builder addReceiptsBuilder() {
+      return internalGetReceiptsFieldBuilder().addBuilder(
+          dev.clarion.v1.Receipt.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public dev.clarion.v1.Receipt.Builder addReceiptsBuilder(
+        int index) {
+      return internalGetReceiptsFieldBuilder().addBuilder(
+          index, dev.clarion.v1.Receipt.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+     * above 1; resume after the last one's cursor.
+     * </pre>
+     *
+     * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+     */
+    public java.util.List<dev.clarion.v1.Receipt.Builder> 
+         getReceiptsBuilderList() {
+      return internalGetReceiptsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.clarion.v1.Receipt, dev.clarion.v1.Receipt.Builder, dev.clarion.v1.ReceiptOrBuilder> 
+        internalGetReceiptsFieldBuilder() {
+      if (receiptsBuilder_ == null) {
+        receiptsBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.clarion.v1.Receipt, dev.clarion.v1.Receipt.Builder, dev.clarion.v1.ReceiptOrBuilder>(
+                receipts_,
+                ((bitField0_ & 0x00000002) != 0),
+                getParentForChildren(),
+                isClean());
+        receipts_ = null;
+      }
+      return receiptsBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:clarion.v1.WatchReceiptsResponse)

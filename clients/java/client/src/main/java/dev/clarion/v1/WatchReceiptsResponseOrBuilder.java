@@ -12,7 +12,7 @@ public interface WatchReceiptsResponseOrBuilder extends
 
   /**
    * <pre>
-   * The receipt.
+   * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
    * </pre>
    *
    * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -21,7 +21,7 @@ public interface WatchReceiptsResponseOrBuilder extends
   boolean hasReceipt();
   /**
    * <pre>
-   * The receipt.
+   * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
    * </pre>
    *
    * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
@@ -30,10 +30,59 @@ public interface WatchReceiptsResponseOrBuilder extends
   dev.clarion.v1.Receipt getReceipt();
   /**
    * <pre>
-   * The receipt.
+   * The receipt, when the request left `max_receipts_per_message` at 0 or 1.
    * </pre>
    *
    * <code>.clarion.v1.Receipt receipt = 1 [json_name = "receipt"];</code>
    */
   dev.clarion.v1.ReceiptOrBuilder getReceiptOrBuilder();
+
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  java.util.List<dev.clarion.v1.Receipt> 
+      getReceiptsList();
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  dev.clarion.v1.Receipt getReceipts(int index);
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  int getReceiptsCount();
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  java.util.List<? extends dev.clarion.v1.ReceiptOrBuilder> 
+      getReceiptsOrBuilderList();
+  /**
+   * <pre>
+   * Consecutive receipts in cursor order, when the request set `max_receipts_per_message`
+   * above 1; resume after the last one's cursor.
+   * </pre>
+   *
+   * <code>repeated .clarion.v1.Receipt receipts = 2 [json_name = "receipts"];</code>
+   */
+  dev.clarion.v1.ReceiptOrBuilder getReceiptsOrBuilder(
+      int index);
 }
