@@ -29,7 +29,13 @@ from clarion.domain.push import (
     PushItem,
 )
 from clarion.providers import apns
-from clarion.providers.apns import ApnsProvider, ApnsTokenCache, build_request, classify
+from clarion.providers.apns import (
+    ApnsProvider,
+    ApnsTokenCache,
+    build_request,
+    classify,
+    new_apns_id,
+)
 from clarion.providers.base import Provider, Undeliverable, send_concurrently
 from clarion.providers.transport import HttpRequest, HttpResponse, Transport, TransportConfig
 from fakes.apns import ApnsKey, FakeApns, make_apns_key
@@ -193,6 +199,15 @@ async def test_alert_carries_every_field_as_apns_expects(
     assert headers["content-type"] == "application/json"
     assert str(uuid.UUID(seen.apns_id)) == seen.apns_id  # canonical lowercase
     assert uuid.UUID(seen.apns_id).version == 4
+
+
+def test_apns_ids_are_distinct_canonical_version_4_uuids() -> None:
+    ids = [new_apns_id() for _ in range(20_000)]
+    assert len(set(ids)) == len(ids)
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert str(parsed) == value  # canonical: lowercase, dashed
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
 
 
 async def test_normal_priority_and_no_expiry_send_5_and_0(
