@@ -295,6 +295,15 @@ class FakePushSender(sender_grpc.PushSenderServiceServicer):
                 error_info("CURSOR_EXPIRED"),
             )
         try:
+            if request.max_receipts_per_message > 1:  # the three receipts in one message
+                cursors = range(request.after_cursor + 1, request.after_cursor + 4)
+                yield sender_pb2.WatchReceiptsResponse(
+                    receipts=[
+                        receipt_pb2.Receipt(cursor=c, status=send_pb2.DELIVERY_STATUS_SENT)
+                        for c in cursors
+                    ]
+                )
+                await abort(context, grpc.StatusCode.UNAVAILABLE, "server shutting down")
             for cursor in range(request.after_cursor + 1, request.after_cursor + 4):
                 yield sender_pb2.WatchReceiptsResponse(
                     receipt=receipt_pb2.Receipt(

@@ -405,6 +405,19 @@ async def test_sse_reconnect_resumes_after_last_event_id(http: aiohttp.ClientSes
     assert text.startswith("id: 78\n")
 
 
+async def test_sse_id_of_a_batched_message_is_its_last_cursor(
+    http: aiohttp.ClientSession,
+) -> None:
+    headers = {**AUTH, "Accept": "text/event-stream", "Last-Event-ID": "10"}
+    url = "/v1/apps/a/receipts:watch?maxReceiptsPerMessage=500"
+    async with http.get(url, headers=headers) as response:
+        text = await response.text()
+    events = [e for e in text.split("\n\n") if e and not e.startswith(":")]
+    assert events[0].startswith("id: 13\n")  # resume after the batch's last receipt
+    batch = json.loads(events[0].split("data: ", 1)[1])["receipts"]
+    assert [r["cursor"] for r in batch] == ["11", "12", "13"]
+
+
 async def test_stream_lines_arrive_as_they_happen_and_disconnect_cancels(
     http: aiohttp.ClientSession, fake_clarion: FakeClarion
 ) -> None:

@@ -117,9 +117,16 @@ class ResumeCursor:
 
     request_field: str
     message_path: tuple[str, ...]
+    # A repeated field of messages carrying the cursor (WatchReceipts' `receipts`, when
+    # the request asked for batches): the last one's cursor is the resume point.
+    batch_field: str | None = None
 
     def of(self, message: Message) -> int | None:
-        """The cursor a message carries, or None when it is unset."""
+        """The cursor a message carries (a batch: its last one's), or None when unset."""
+        if self.batch_field is not None:
+            batch = getattr(message, self.batch_field)
+            if batch:
+                return int(getattr(batch[-1], RESUME_MESSAGE_FIELD)) or None
         value: Any = message
         for name in self.message_path[:-1]:
             if not value.HasField(name):
@@ -135,8 +142,17 @@ def resume_cursor(route: Route) -> ResumeCursor | None:
     field = route.method.input_type.fields_by_name.get(RESUME_REQUEST_FIELD)
     if field is None or not _is_integer(field):
         return None
-    path = _find_cursor(route.method.output_type, depth=2)
-    return None if path is None else ResumeCursor(field.name, path)
+    output = route.method.output_type
+    path = _find_cursor(output, depth=2)
+    batch = next(
+        (
+            f.name
+            for f in output.fields
+            if f.is_repeated and f.message_type is not None and _find_cursor(f.message_type, 1)
+        ),
+        None,
+    )
+    return None if path is None else ResumeCursor(field.name, path, batch)
 
 
 def _is_integer(field: descriptor.FieldDescriptor) -> bool:
