@@ -72,9 +72,13 @@ def test_watch_receipts_is_resumable_by_its_cursor() -> None:
     table = RouteTable.from_package()
     watch = table.resolve("GET", "/v1/apps/a/receipts:watch").route
     resume = resume_cursor(watch)
-    assert resume == ResumeCursor("after_cursor", ("receipt", "cursor"))
+    assert resume == ResumeCursor("after_cursor", ("receipt", "cursor"), "receipts")
     message = push_sender_service_pb2.WatchReceiptsResponse(receipt=receipt_pb2.Receipt(cursor=12))
     assert resume.of(message) == 12
+    batch = push_sender_service_pb2.WatchReceiptsResponse(
+        receipts=[receipt_pb2.Receipt(cursor=c) for c in (13, 14, 15)]
+    )
+    assert resume.of(batch) == 15  # a batch resumes after its last receipt
     assert resume.of(push_sender_service_pb2.WatchReceiptsResponse()) is None
 
 
