@@ -114,6 +114,7 @@ class Dispatcher:
         self._credential_cache: dict[tuple[str, str], _CachedCredential] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
+        self._watching = asyncio.Lock()  # held by the one idle worker watching the queue
         self.settled = 0  # deliveries settled by this dispatcher, for tests and logs
 
     async def start(self) -> None:
@@ -141,9 +142,18 @@ class Dispatcher:
                 _log.exception("dispatch: a batch failed; its leases will expire and retry")
                 done = 0
                 await asyncio.sleep(self.settings.poll_seconds)
-            if done < self.settings.batch_size and not self._stopping.is_set():
-                # The queue is drained for now: wait to be woken (or the poll interval),
-                # then linger so that what comes due in a trickle is claimed as one batch.
+            if done >= self.settings.batch_size:
+                # A full batch: more is probably due. Wake the idle worker watching the
+                # queue, so workers join in one by one as long as claims come back full.
+                self._signals.queue_changed()
+                continue
+            # The queue is drained for now. One idle worker at a time watches it (the
+            # others queue behind it): a wake-up then costs one claim, not one per worker.
+            async with self._watching:
+                if self._stopping.is_set():
+                    break
+                # Wait to be woken (or the poll interval), then linger so that what comes
+                # due in a trickle is claimed as one batch.
                 await self._signals.wait_queue(self.settings.poll_seconds)
                 if self.settings.linger_seconds and not self._stopping.is_set():
                     await asyncio.sleep(self.settings.linger_seconds)
