@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -35,7 +34,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    text,
     true,
     update,
 )
@@ -456,186 +454,6 @@ async def _create_one(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
     return send, last_cursor
 
 
-# Accepting a batch of sends on Postgres: one statement per target kind ------------------
-#
-# A group-committed batch (SendStore) of sends that each name one device, install, user or
-# topic is written by ONE statement per kind: the sends arrive as parallel arrays, and the
-# statement inserts every send, every delivery, every first receipt (numbered from one
-# bump of the app's cursor row) and queues the NOTIFYs. One round trip and one executor
-# start for the batch instead of one per send: at 1,000 Sends/s the per-send statements
-# kept the app's writer, not the CPU, busy. The text differs per kind only in how the
-# devices are found (fixed fragments below); bulk kinds (several targets per send) are
-# written one by one.
-
-_MANY_SOURCES: Final = {
-    TargetKind.DEVICE: "JOIN devices AS dv ON dv.app_id = :app_id AND dv.id = b.target",
-    TargetKind.INSTALL: "JOIN devices AS dv ON dv.app_id = :app_id AND dv.install_id = b.target",
-    TargetKind.USER: "JOIN devices AS dv ON dv.app_id = :app_id AND dv.user_id = b.target"
-    " AND dv.status = :active",
-    TargetKind.TOPIC: "JOIN device_topics AS t ON t.app_id = :app_id AND t.topic = b.target"
-    " JOIN devices AS dv ON dv.id = t.device_id AND dv.app_id = :app_id"
-    " AND dv.status = :active",
-}
-# Devices named directly but not ACTIVE get a SUPPRESSED delivery (see _chosen).
-_NAMED_DELIVERY: Final = (
-    "CASE WHEN dv.status = :active THEN b.initial ELSE :suppressed END",  # status
-    "CASE WHEN dv.status = :active THEN '' ELSE :inactive END",  # reason
-    "CASE WHEN dv.status = :active THEN b.due END",  # due_at
-)
-_ADDRESSED_DELIVERY: Final = ("b.initial", "''", "b.due")
-
-_MANY_TEMPLATE: Final = """
-WITH b AS (
-    SELECT * FROM unnest(
-        CAST(:send_ids AS text[]), CAST(:targets AS text[]), CAST(:stored_targets AS text[]),
-        CAST(:notifications AS text[]), CAST(:send_ats AS timestamp[]),
-        CAST(:idempotency_keys AS text[]), CAST(:creators AS text[]),
-        CAST(:initials AS text[]), CAST(:dues AS timestamp[]), CAST(:expires AS timestamp[])
-    ) AS b(send_id, target, stored_target, notification, send_at, idempotency_key, creator,
-        initial, due, expires)
-),
-fanned AS (
-    INSERT INTO deliveries (send_id, device_id, app_id, user_id, provider, status, reason,
-        provider_code, provider_message_id, attempts, due_at, expires_at, created_at,
-        updated_at)
-    SELECT b.send_id, dv.id, dv.app_id, dv.user_id, dv.provider, @STATUS@, @REASON@, '', '',
-        0, @DUE@, b.expires, :now, :now
-    FROM b @SOURCE@
-    RETURNING send_id, device_id, user_id, provider, status, reason, due_at
-),
-total AS (SELECT count(*) AS n FROM fanned),
-stored AS (
-    INSERT INTO sends (id, app_id, target_kind, target, notification, send_at,
-        idempotency_key, creator, created_at, completed_at)
-    SELECT b.send_id, :app_id, :target_kind, CAST(b.stored_target AS json),
-        CAST(b.notification AS json), b.send_at, b.idempotency_key, b.creator, :now,
-        CASE WHEN EXISTS (
-            SELECT 1 FROM fanned AS f WHERE f.send_id = b.send_id AND f.due_at IS NOT NULL
-        ) THEN NULL ELSE :now END
-    FROM b
-),
-seq AS (
-    INSERT INTO receipt_sequences (app_id, last_cursor)
-    SELECT :app_id, n FROM total WHERE n > 0
-    ON CONFLICT (app_id) DO UPDATE
-    SET last_cursor = receipt_sequences.last_cursor + excluded.last_cursor
-    RETURNING last_cursor
-),
-logged AS (
-    INSERT INTO receipts (app_id, cursor, send_id, device_id, user_id, provider, status,
-        reason, provider_code, action_id, attempt, time)
-    SELECT :app_id, seq.last_cursor - total.n
-            + row_number() OVER (ORDER BY f.send_id, f.device_id),
-        f.send_id, f.device_id, f.user_id, f.provider, f.status, f.reason, '', '', 0, :now
-    FROM fanned AS f CROSS JOIN seq CROSS JOIN total
-)
-SELECT f.send_id, f.status, count(*),
-    (SELECT last_cursor FROM seq),
-    (SELECT pg_notify(:receipts_channel, :app_id || ' ' || last_cursor) FROM seq),
-    (SELECT pg_notify(:queue_channel, '') WHERE EXISTS (
-        SELECT 1 FROM fanned WHERE due_at IS NOT NULL AND status = :queued))
-FROM fanned AS f
-GROUP BY f.send_id, f.status
-"""
-
-
-@functools.cache
-def _many_statement(kind: TargetKind) -> Any:
-    status, reason, due = _NAMED_DELIVERY if kind in _NAMED_KINDS else _ADDRESSED_DELIVERY
-    sql = (
-        _MANY_TEMPLATE.replace("@STATUS@", status)
-        .replace("@REASON@", reason)
-        .replace("@DUE@", due)
-        .replace("@SOURCE@", _MANY_SOURCES[kind])
-    )
-    return text(sql)
-
-
-def _naive_utc(at: datetime | None) -> datetime | None:
-    return None if at is None else at.astimezone(UTC).replace(tzinfo=None)
-
-
-async def _create_many_postgres(
-    conn: AsyncConnection, kind: TargetKind, batch: Sequence[NewSend]
-) -> list[tuple[Send, int]]:
-    """Write sends of one single-target kind with one statement; returns each send as
-    stored and the batch's last cursor."""
-    now = utcnow()
-    ids, initials, dues = [], [], []
-    for new in batch:
-        scheduled = new.send_at is not None and new.send_at > now
-        due = new.send_at if scheduled and new.send_at is not None else now
-        ids.append(new_id())
-        initials.append(DeliveryStatus.SCHEDULED if scheduled else DeliveryStatus.QUEUED)
-        dues.append(due)
-    params = {
-        "send_ids": ids,
-        "targets": [str(new.target) for new in batch],
-        "stored_targets": [json.dumps(new.target) for new in batch],
-        "notifications": [json.dumps(new.notification) for new in batch],
-        "send_ats": [_naive_utc(new.send_at) for new in batch],
-        "idempotency_keys": [new.idempotency_key or None for new in batch],
-        "creators": [new.creator for new in batch],
-        "initials": [str(i) for i in initials],
-        "dues": [_naive_utc(d) for d in dues],
-        "expires": [_naive_utc(expiry(d, new.ttl)) for d, new in zip(dues, batch, strict=True)],
-        "app_id": batch[0].app_id,
-        "target_kind": str(kind),
-        "now": _naive_utc(now),
-        "active": str(DeviceStatus.ACTIVE),
-        "suppressed": str(DeliveryStatus.SUPPRESSED),
-        "inactive": DEVICE_INACTIVE,
-        "queued": str(DeliveryStatus.QUEUED),
-        "receipts_channel": RECEIPTS_CHANNEL,
-        "queue_channel": QUEUE_CHANNEL,
-    }
-    by_send: dict[str, dict[DeliveryStatus, int]] = {send_id: {} for send_id in ids}
-    last_cursor = 0
-    for send_id, status, count, last, *_ in await conn.execute(_many_statement(kind), params):
-        by_send[send_id][DeliveryStatus(status)] = int(count)
-        last_cursor = int(last)
-    written = []
-    for new, send_id in zip(batch, ids, strict=True):
-        counts = DeliveryCounts.of(by_send[send_id])
-        if kind in _NAMED_KINDS and counts.total < len(_wanted(new)):
-            raise await _missing_devices(conn, new)
-        send = Send(
-            app_id=new.app_id,
-            id=send_id,
-            target_kind=new.target_kind,
-            target=new.target,
-            notification=new.notification,
-            send_at=new.send_at,
-            idempotency_key=new.idempotency_key,
-            creator=new.creator,
-            created_at=now,
-            completed_at=None if counts.pending else now,
-            cancelled_at=None,
-            counts=counts,
-        )
-        written.append((send, last_cursor))
-    return written
-
-
-async def _create_all(conn: AsyncConnection, batch: Sequence[NewSend]) -> list[tuple[Send, int]]:
-    """Write a batch of one app's sends in the caller's transaction, in order."""
-    if conn.dialect.name != "postgresql" or len(batch) == 1:
-        return [await _create_one(conn, new) for new in batch]
-    written: list[tuple[Send, int] | None] = [None] * len(batch)
-    by_kind: dict[TargetKind, list[int]] = {}
-    for i, new in enumerate(batch):
-        by_kind.setdefault(new.target_kind, []).append(i)
-    for kind, indexes in by_kind.items():
-        if kind in _MANY_SOURCES and len(indexes) > 1:
-            many = await _create_many_postgres(conn, kind, [batch[i] for i in indexes])
-            for i, result in zip(indexes, many, strict=True):
-                written[i] = result
-        else:
-            for i in indexes:
-                written[i] = await _create_one(conn, batch[i])
-    return [w for w in written if w is not None]
-
-
 def _admitted(
     batch: Sequence[NewSend], written: Sequence[tuple[Send, int]]
 ) -> list[tuple[str, str, TargetKind, DeliveryCounts]]:
@@ -753,11 +571,7 @@ class SendStore:
             try:
                 written = await self._create([new for new, _ in batch])
             except Exception:
-                _log.debug(
-                    "sends: a batch of %d rolled back; each is written alone",
-                    len(batch),
-                    exc_info=True,
-                )
+                _log.debug("sends: a batch of %d rolled back; each is written alone", len(batch))
             else:
                 for (_, done), result in zip(batch, written, strict=True):
                     if not done.done():
@@ -792,7 +606,8 @@ class SendStore:
         written = []
         try:
             async with self._engine.begin() as conn:
-                written = await _create_all(conn, batch)
+                for new in batch:
+                    written.append(await _create_one(conn, new))
                 # Disabled app, daily quota, audit: a refusal rolls the whole batch back.
                 await admit_sends(conn, batch[0].app_id, _admitted(batch, written), utcnow())
             if self._on_commit is not None:
