@@ -21,9 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from clarion.domain.deliveries import DeliveryStatus, Transition
-from clarion.domain.devices import DeviceStatus
 from clarion.store import receipts as log
-from clarion.store.schema import credentials, deliveries, devices, expo_tickets, sends
+from clarion.store.queue import invalidate_devices, record_credential_errors
+from clarion.store.schema import deliveries, expo_tickets, sends
 from clarion.store.signals import Signals
 
 EXPO = "expo"
@@ -261,24 +261,10 @@ async def _side_effects(
     conn: Any, mine: Sequence[tuple[Ticket, Transition]], now: datetime
 ) -> None:
     """Devices marked INVALID, credential errors, sends reopened for a retry."""
-    invalid = sorted({k.device_id for k, tr in mine if tr.invalidate_device})
-    if invalid:
-        await conn.execute(
-            update(devices)
-            .where(devices.c.id.in_(invalid), devices.c.status == str(DeviceStatus.ACTIVE))
-            .values(
-                status=str(DeviceStatus.INVALID),
-                status_reason="the provider rejected the token",
-                updated_at=now,
-            )
-        )
-    failing = {k.app_id: tr.credential_error for k, tr in mine if tr.credential_error}
-    for app_id, detail in sorted(failing.items()):
-        await conn.execute(
-            update(credentials)
-            .where(credentials.c.app_id == app_id, credentials.c.provider == EXPO)
-            .values(last_error=detail[:1000], last_error_at=now)
-        )
+    await invalidate_devices(conn, (k.device_id for k, tr in mine if tr.invalidate_device), now)
+    await record_credential_errors(
+        conn, {(k.app_id, EXPO): tr.credential_error for k, tr in mine if tr.credential_error}, now
+    )
     reopened = sorted({k.send_id for k, tr in mine if tr.status is DeliveryStatus.RETRYING})
     if reopened:
         await conn.execute(update(sends).where(sends.c.id.in_(reopened)).values(completed_at=None))

@@ -14,9 +14,9 @@ by the lease in its WHERE clause; SQLite takes its write lock first, then update
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, NamedTuple
 
 from sqlalchemy import bindparam, func, select, text, tuple_, update
@@ -27,7 +27,7 @@ from clarion.domain.device_rules import Provider, QuietHours
 from clarion.domain.devices import DeviceStatus
 from clarion.store import receipts as log
 from clarion.store.ids import new_id
-from clarion.store.schema import credentials, deliveries, devices, one_of, sends
+from clarion.store.schema import credentials, deliveries, devices, one_of, sends, stored_time
 from clarion.store.sends import mark_complete
 from clarion.store.signals import RECEIPTS_CHANNEL, Signals
 
@@ -71,16 +71,12 @@ class Settled(NamedTuple):
     transition: Transition
 
 
-_DEVICE_STATUSES: Final = {str(s): s for s in DeviceStatus}
-_PROVIDERS: Final = {str(p): p for p in Provider}
-
-
 def _recipient(r: Any) -> Recipient:
     start, end = r.quiet_start_minute, r.quiet_end_minute
     return Recipient(
         r.id,
-        _DEVICE_STATUSES[r.status],
-        _PROVIDERS[r.provider],
+        DeviceStatus(r.status),
+        Provider(r.provider),
         bytes(r.token_ciphertext),
         r.locale,
         r.apns_environment,
@@ -98,17 +94,22 @@ class QueueStats:
     oldest_due_at: datetime | None
 
 
-def _result_values(s: Settled) -> dict[str, Any]:
+#: A result as settling writes it: the delivery's key, then its new values.
+_RESULT_KEYS: Final = ("k_send", "k_device", "v_status", "v_reason", "v_code", "v_mid", "v_due")
+
+
+def _result_row(s: Settled) -> tuple[Any, ...]:
+    """`s` in the order of _RESULT_KEYS, cut to the columns' lengths."""
     t = s.transition
-    return {
-        "k_send": s.delivery.send_id,
-        "k_device": s.delivery.device_id,
-        "v_status": str(t.status),
-        "v_reason": t.reason,
-        "v_code": t.provider_code[:128],
-        "v_mid": t.provider_message_id[:256],
-        "v_due": t.due_at,
-    }
+    return (
+        s.delivery.send_id,
+        s.delivery.device_id,
+        str(t.status),
+        t.reason,
+        t.provider_code[:128],
+        t.provider_message_id[:256],
+        t.due_at,
+    )
 
 
 # The whole settle of a batch on Postgres, as ONE statement: the results arrive as parallel
@@ -162,25 +163,17 @@ FROM settled LEFT JOIN seq USING (app_id)
 )
 
 
-def _naive_utc(at: datetime | None) -> datetime | None:
-    return None if at is None else at.astimezone(UTC).replace(tzinfo=None)
-
-
 async def _settle_postgres(
     conn: AsyncConnection, lease_id: str, results: Sequence[Settled], now: datetime
 ) -> tuple[list[Settled], dict[str, int]]:
     """Write the results still under `lease_id` and their receipts in one statement;
     returns those written and each app's last cursor."""
-    params: dict[str, Any] = {
-        "k_send": [s.delivery.send_id for s in results],
-        "k_device": [s.delivery.device_id for s in results],
-        "v_status": [str(s.transition.status) for s in results],
-        "v_reason": [s.transition.reason for s in results],
-        "v_code": [s.transition.provider_code[:128] for s in results],
-        "v_mid": [s.transition.provider_message_id[:256] for s in results],
-        "v_due": [_naive_utc(s.transition.due_at) for s in results],
+    columns = zip(*(_result_row(s) for s in results), strict=True)
+    params: dict[str, Any] = dict(zip(_RESULT_KEYS, map(list, columns), strict=True))
+    params["v_due"] = [stored_time(due) for due in params["v_due"]]
+    params |= {
         "held_by": lease_id,
-        "now": _naive_utc(now),
+        "now": stored_time(now),
         "sending": str(DeliveryStatus.SENDING),  # no receipt for a delivery handed back
         "channel": RECEIPTS_CHANNEL,
     }
@@ -223,16 +216,16 @@ async def _write_results_portable(
                 lease=None,
                 updated_at=now,
             ),
-            [_result_values(s) for s in mine],
+            [dict(zip(_RESULT_KEYS, _result_row(s), strict=True)) for s in mine],
         )
     return mine
 
 
-async def _invalidate_devices(
-    conn: AsyncConnection, mine: Sequence[Settled], now: datetime
+async def invalidate_devices(
+    conn: AsyncConnection, device_ids: Iterable[str], now: datetime
 ) -> None:
-    """Mark the devices whose tokens the provider rejected INVALID."""
-    invalid = sorted({s.delivery.device_id for s in mine if s.transition.invalidate_device})
+    """Mark active devices whose tokens a provider rejected INVALID (never sent to again)."""
+    invalid = sorted(set(device_ids))
     if invalid:
         await conn.execute(
             update(devices)
@@ -245,15 +238,11 @@ async def _invalidate_devices(
         )
 
 
-async def _record_credential_errors(
-    conn: AsyncConnection, mine: Sequence[Settled], now: datetime
+async def record_credential_errors(
+    conn: AsyncConnection, errors: Mapping[tuple[str, str], str], now: datetime
 ) -> None:
-    """Remember on each credential the provider refused why it did."""
-    failing: dict[tuple[str, str], str] = {}
-    for s in mine:
-        if s.transition.credential_error:
-            failing[(s.delivery.app_id, s.delivery.provider)] = s.transition.credential_error
-    for (app_id, provider), detail in sorted(failing.items()):
+    """Remember, on each (app, provider) credential a provider refused, why it did."""
+    for (app_id, provider), detail in sorted(errors.items()):
         await conn.execute(
             update(credentials)
             .where(credentials.c.app_id == app_id, credentials.c.provider == provider)
@@ -367,8 +356,18 @@ class DeliveryQueue:
                 last = {}
             if not mine:
                 return 0
-            await _invalidate_devices(conn, mine, now)
-            await _record_credential_errors(conn, mine, now)
+            await invalidate_devices(
+                conn, (s.delivery.device_id for s in mine if s.transition.invalidate_device), now
+            )
+            await record_credential_errors(
+                conn,
+                {
+                    (s.delivery.app_id, s.delivery.provider): s.transition.credential_error
+                    for s in mine
+                    if s.transition.credential_error
+                },
+                now,
+            )
             if conn.dialect.name != "postgresql":
                 last = await _append_receipts(conn, mine, now)
         # Completion is checked after the commit, in its own statement: two batches settling

@@ -54,6 +54,16 @@ def as_record(cls: type[R], row: Any, **converted: Any) -> R:
     return cls(**{f.name: m[f.name] for f in dataclasses.fields(cls)} | converted)  # type: ignore[arg-type]
 
 
+def stored_time(value: datetime | None) -> datetime | None:
+    """An aware datetime as the store keeps it: naive UTC (see UtcDateTime). For statements
+    written in plain SQL, whose parameters no column type converts."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use aware UTC datetimes")
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """Timestamps are stored as naive UTC and always come back timezone-aware (UTC).
 
@@ -65,11 +75,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; use aware UTC datetimes")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        return stored_time(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
