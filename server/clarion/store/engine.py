@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any 64-bit number that is Clarion's: serialises migrations of processes starting together.
 _MIGRATION_LOCK = 0x436C6172696F6E
+# A pooled Postgres connection idle for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 2.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -22,8 +25,11 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An async engine for `url` (`sqlite+aiosqlite:///...` or `postgresql+psycopg://...`)."""
+def create_engine(
+    url: str, *, pool_size: int = 10, idle_ping_seconds: float = IDLE_PING_SECONDS
+) -> AsyncEngine:
+    """An async engine for `url` (`sqlite+aiosqlite:///...` or `postgresql+psycopg://...`);
+    Postgres connections idle for `idle_ping_seconds` are pinged before use."""
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -38,7 +44,47 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    _ping_when_idle(engine, idle_ping_seconds)
+    return engine
+
+
+def single_statements(engine: AsyncEngine) -> AsyncEngine:
+    """`engine` for work that is one statement, or reads that need no common snapshot: on
+    Postgres the same pool's connections in autocommit, where each statement is its own
+    transaction. psycopg otherwise sends BEGIN before the first statement and SQLAlchemy a
+    ROLLBACK or COMMIT after the last: two more round trips for every read or one-statement
+    write. On SQLite (in process, no round trips) it is `engine` itself."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a pooled connection on checkout only when it has sat idle for `idle_seconds`.
+
+    SQLAlchemy's `pool_pre_ping` pings on every checkout: one more round trip for every
+    transaction, the largest single cost of a Send or a dispatcher claim on a busy machine.
+    A connection in steady use has just proven itself; one that sat idle (when a database
+    restart or a dropped connection goes unnoticed) is pinged, and a failed ping discards
+    it and every pooled connection older than it, as `pool_pre_ping` does. A connection
+    that broke within the last `idle_seconds` fails its next statement once, and that
+    failure too invalidates the pool.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as e:
+            raise exc.InvalidatePoolError(f"idle connection failed its ping: {e}") from e
 
 
 def _alembic_config(connection: Connection) -> Config:
