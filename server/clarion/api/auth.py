@@ -3,10 +3,14 @@
 Keys are looked up by the SHA-256 of the secret. Successful lookups are cached briefly
 (default 5 s) so the send hot path does not pay a database round trip per call; a key revoked
 through another process is therefore refused within that time, through this one at once.
+When a cached key expires, the calls that need it meanwhile share one lookup: at 1,000
+calls/s each doing its own, the lookups queued for pool connections and stalled every
+caller for about 100 ms once per cache period.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from clarion.api.errors import Ctx
@@ -39,6 +43,8 @@ class Authenticator:
         self._keys = keys
         self._ttl = cache_seconds
         self._cache: dict[bytes, tuple[float, ApiKeyRecord]] = {}
+        self._lookups: dict[bytes, asyncio.Future[ApiKeyRecord | None]] = {}
+        self._generation = 0  # bumped by forget(): lookups begun before it are not cached
 
     async def principal(self, context: Ctx) -> Principal:
         """The caller, or UNAUTHENTICATED."""
@@ -50,7 +56,8 @@ class Authenticator:
         if cached is not None and cached[0] > now and cached[1].valid_at(utcnow()):
             record = cached[1]
         else:
-            found = await self._keys.authenticate(secret)
+            generation = self._generation
+            found = await self._lookup(digest, secret)
             if found is None:
                 self._cache.pop(digest, None)
                 raise Unauthenticated(
@@ -59,9 +66,27 @@ class Authenticator:
             record = found
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[digest] = (now + self._ttl, record)
+            if generation == self._generation:
+                self._cache[digest] = (now + self._ttl, record)
         return Principal(key_name=record.name, app_id=record.app_id, scopes=record.scopes)
+
+    async def _lookup(self, digest: bytes, secret: str) -> ApiKeyRecord | None:
+        """The store's answer for `secret`, one lookup at a time per secret."""
+        pending = self._lookups.get(digest)
+        if pending is None:
+            pending = asyncio.ensure_future(self._keys.authenticate(secret))
+            self._lookups[digest] = pending
+
+            def _done(finished: asyncio.Future[ApiKeyRecord | None]) -> None:
+                if self._lookups.get(digest) is finished:
+                    del self._lookups[digest]
+
+            pending.add_done_callback(_done)
+        # Shielded: a caller that gives up (deadline) does not cancel the others' lookup.
+        return await asyncio.shield(pending)
 
     def forget(self) -> None:
         """Drop cached keys (after a revocation through this process)."""
+        self._generation += 1
         self._cache.clear()
+        self._lookups.clear()
