@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import random
 import time
 from collections import Counter, defaultdict
@@ -68,7 +69,7 @@ class DispatchSettings:
     lease: timedelta = timedelta(seconds=60)
     max_attempts: int = 8
     poll_seconds: float = 1.0
-    linger_seconds: float = 0.01
+    linger_seconds: float = 0.025
 
 
 @dataclass(slots=True)
@@ -115,6 +116,7 @@ class Dispatcher:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self._watching = asyncio.Lock()  # held by the one idle worker watching the queue
+        self._last_claim = -math.inf  # time.monotonic() of the latest claim
         self.settled = 0  # deliveries settled by this dispatcher, for tests and logs
 
     async def start(self) -> None:
@@ -152,15 +154,18 @@ class Dispatcher:
             async with self._watching:
                 if self._stopping.is_set():
                     break
-                # Wait to be woken (or the poll interval), then linger so that what comes
-                # due in a trickle is claimed as one batch.
+                # Wait to be woken (or the poll interval). Under a steady trickle, claim at
+                # most once per linger_seconds, so that what comes due meanwhile is claimed
+                # as one batch; after a quiet spell, claim at once.
                 await self._signals.wait_queue(self.settings.poll_seconds)
-                if self.settings.linger_seconds and not self._stopping.is_set():
-                    await asyncio.sleep(self.settings.linger_seconds)
+                pause = self._last_claim + self.settings.linger_seconds - time.monotonic()
+                if pause > 0 and not self._stopping.is_set():
+                    await asyncio.sleep(pause)
 
     async def run_once(self) -> int:
         """Claim one batch and see it through; returns how many deliveries it claimed."""
         now = self._clock()
+        self._last_claim = time.monotonic()
         lease, claimed = await self._queue.claim(self.settings.batch_size, self.settings.lease, now)
         if not claimed:
             return 0

@@ -38,6 +38,7 @@ from clarion.store.apps import require_app
 from clarion.store.audit import AuditEntry, record_many
 from clarion.store.categories import load_categories
 from clarion.store.clock import utcnow
+from clarion.store.engine import single_statements
 from clarion.store.ids import new_id
 from clarion.store.schema import (
     app_policies,
@@ -276,6 +277,7 @@ class PolicyReader:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._reads = single_statements(engine)
 
     async def inputs(
         self,
@@ -287,7 +289,7 @@ class PolicyReader:
         """Apps' state and policies, the named categories and the users' deliveries since
         `since` (only for apps with caps). The devices come with the claim's recipients
         (store.queue), read once for the policy and for sending."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             disabled = {
                 r.id
                 for r in await conn.execute(

@@ -26,6 +26,7 @@ from clarion.domain.deliveries import DeliveryStatus, Transition
 from clarion.domain.device_rules import Provider, QuietHours
 from clarion.domain.devices import DeviceStatus
 from clarion.store import receipts as log
+from clarion.store.engine import single_statements
 from clarion.store.ids import new_id
 from clarion.store.schema import credentials, deliveries, devices, one_of, sends, stored_time
 from clarion.store.sends import mark_complete
@@ -281,6 +282,8 @@ class DeliveryQueue:
 
     def __init__(self, engine: AsyncEngine, signals: Signals) -> None:
         self._engine = engine
+        # For the claim (one statement), the reads, a plain settle, completion.
+        self._single = single_statements(engine)
         self._signals = signals
 
     async def claim(self, limit: int, lease: timedelta, now: datetime) -> tuple[str, list[Claimed]]:
@@ -304,7 +307,7 @@ class DeliveryQueue:
                 d.app_id, d.send_id, d.device_id, d.user_id, d.provider, d.attempts, d.expires_at
             )
         )
-        async with self._engine.begin() as conn:
+        async with self._single.begin() as conn:
             rows = (await conn.execute(stmt)).all()
         # The RETURNING columns are Claimed's fields, in order.
         return lease_id, [Claimed._make(r) for r in rows]
@@ -326,7 +329,7 @@ class DeliveryQueue:
             dv.quiet_end_minute,
             dv.time_zone,
         ).where(one_of(dv.id, device_ids, self._engine.dialect.name))
-        async with self._engine.connect() as conn:
+        async with self._single.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {r.id: _recipient(r) for r in rows}
 
@@ -334,7 +337,7 @@ class DeliveryQueue:
         """The stored notification of each send."""
         if not send_ids:
             return {}
-        async with self._engine.connect() as conn:
+        async with self._single.connect() as conn:
             rows = await conn.execute(
                 select(sends.c.id, sends.c.notification).where(
                     one_of(sends.c.id, send_ids, self._engine.dialect.name)
@@ -348,7 +351,11 @@ class DeliveryQueue:
         deliveries were settled (fewer than given when a lease was lost)."""
         if not results:
             return 0
-        async with self._engine.begin() as conn:
+        # On Postgres a batch without invalidations or credential errors is one statement.
+        plain = not any(
+            s.transition.invalidate_device or s.transition.credential_error for s in results
+        )
+        async with (self._single if plain else self._engine).begin() as conn:
             if conn.dialect.name == "postgresql":
                 mine, last = await _settle_postgres(conn, lease_id, results, now)
             else:
@@ -373,7 +380,7 @@ class DeliveryQueue:
         # Completion is checked after the commit, in its own statement: two batches settling
         # the last deliveries of one send concurrently each see the other's rows as pending
         # inside their own transactions, but whichever checks last sees both committed.
-        async with self._engine.begin() as conn:
+        async with self._single.begin() as conn:
             await mark_complete(conn, [s.delivery.send_id for s in mine], now)
         for app_id, cursor in last.items():
             self._signals.receipts_appended(app_id, cursor)
@@ -384,7 +391,7 @@ class DeliveryQueue:
     async def stats(self, now: datetime) -> QueueStats:
         """Deliveries due now (not leased) and the oldest due time."""
         d = deliveries.c
-        async with self._engine.connect() as conn:
+        async with self._single.connect() as conn:
             row = (
                 await conn.execute(
                     select(func.count(), func.min(d.due_at)).where(
