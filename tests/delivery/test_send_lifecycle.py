@@ -383,7 +383,8 @@ async def test_sends_queued_together_for_an_app_are_written_in_one_transaction(
     api: Api, fakes: ProviderFakes, server: Server
 ) -> None:
     """Group commit, made deterministic: sends queued in one event-loop turn (as concurrent
-    Sends are) reach the app's writer together and share one commit."""
+    Sends are) reach the app's writer together and share one commit (on Postgres: one
+    pipelined round trip, each send its own statement)."""
     app = await push_app(api, fakes)
     registered = [(await apns_device(app))[0] for _ in range(10)]
     engine = create_engine(server.database_url)

@@ -3,41 +3,41 @@ reading, listing and cancelling them, and engagement reports.
 
 Fan-out is `INSERT ... SELECT` from the devices table and the first receipts are
 `INSERT ... SELECT` from the new deliveries: however large the topic, no recipient passes
-through this process's memory. On Postgres the whole send is one statement; on SQLite a
-few. Concurrent sends of one app are group-committed (see `SendStore`).
+through this process's memory. On Postgres the whole send, its admission by the app's
+policy included, is one statement; on SQLite a few. Concurrent sends of one app are
+group-committed (see `SendStore`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import json
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
+import psycopg
 from sqlalchemy import (
     JSON,
     Row,
     Select,
     String,
-    Text,
     and_,
     bindparam,
     case,
-    cast,
     func,
     insert,
     literal,
     null,
     or_,
     select,
-    true,
     update,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -55,10 +55,12 @@ from clarion.domain.deliveries import (
     expiry,
 )
 from clarion.domain.devices import DeviceStatus
-from clarion.domain.errors import FailedPrecondition, NotFound
+from clarion.domain.errors import ClarionError, FailedPrecondition, NotFound
+from clarion.domain.quota import DEFAULT_DAILY_QUOTA, DailyQuota, quota_day
 from clarion.store import receipts as log
 from clarion.store.apps import require_app
 from clarion.store.clock import utcnow
+from clarion.store.engine import single_statements
 from clarion.store.ids import new_id
 from clarion.store.policy import admit_sends
 from clarion.store.schema import (
@@ -67,9 +69,9 @@ from clarion.store.schema import (
     deliveries,
     device_topics,
     devices,
-    receipt_sequences,
-    receipts,
+    one_of,
     sends,
+    stored_time,
 )
 from clarion.store.signals import QUEUE_CHANNEL, RECEIPTS_CHANNEL, Signals
 
@@ -148,7 +150,11 @@ async def mark_complete(conn: AsyncConnection, send_ids: Sequence[str], now: dat
     )
     await conn.execute(
         update(sends)
-        .where(sends.c.id.in_(sorted(set(send_ids))), sends.c.completed_at.is_(None), ~pending)
+        .where(
+            one_of(sends.c.id, send_ids, conn.dialect.name),
+            sends.c.completed_at.is_(None),
+            ~pending,
+        )
         .values(completed_at=now)
     )
 
@@ -220,7 +226,8 @@ def _named_devices(kind: TargetKind) -> tuple[Any, Any] | None:
 
 @functools.cache
 def _chosen(kind: TargetKind) -> Select[Any]:
-    """SELECT of one delivery row per addressed device."""
+    """SELECT of one delivery row per addressed device (SQLite; `_SEND_POSTGRES` has its
+    own)."""
     dv = devices.c
     active = dv.status == str(DeviceStatus.ACTIVE)
     source: Any = devices
@@ -308,114 +315,246 @@ def _portable_statements(kind: TargetKind) -> tuple[Any, Any]:
     return send, fan_out
 
 
-async def _create_portable(
-    conn: AsyncConnection, kind: TargetKind, params: dict[str, Any]
-) -> tuple[DeliveryCounts, int]:
-    insert_send, fan_out = _portable_statements(kind)
-    await conn.execute(insert_send, params)
-    await conn.execute(fan_out, params)
-    # rowcount of INSERT ... SELECT is not reliable across drivers: count what was written.
-    counts = (await _counts(conn, [params["send_id"]]))[params["send_id"]]
-    if not counts.pending:
-        await mark_complete(conn, [params["send_id"]], params["now"])
-    last_cursor = await log.append_for_send(conn, params["app_id"], params["send_id"], counts.total)
-    return counts, last_cursor
+# The whole send, admission included, as one Postgres statement (`_postgres_sql`).
+#
+# Run alone in autocommit it is its own transaction: one round trip from the Send to its
+# commit; a group-committed batch runs one per send in one transaction (SendStore).
+# The policy's admission (`store.policy.admit_sends` on SQLite) is part of it: the app must
+# exist and be enabled, every device named directly must exist (`wanted`), and the daily
+# quota must take the deliveries not already suppressed. The quota upsert is conditional:
+# its WHERE is checked on the row as locked, so concurrent Sends cannot overrun the quota
+# together. Everything else is written only when the gate passes; a refused send writes
+# nothing, and the row it yields says why (`_refusal`).
+#
+# The CTEs all see one snapshot, so later steps read the deliveries from `fanned`'s
+# RETURNING, not from the table. The app's receipt cursor row is bumped (and locked until
+# commit) inside the statement, as store.receipts requires. NOTIFYs (sent on commit) are
+# scalar subqueries of the final SELECT, each run once and only when there is something to
+# say. Plain SQL, kept under psycopg's 4,096 characters and 50 parameters: psycopg parses
+# longer statements' placeholders anew on every execution.
+_SEND_POSTGRES: Final = """
+WITH app AS (
+ SELECT a.disabled, coalesce(nullif(p.daily_quota, 0), $DEFAULT_QUOTA) AS quota
+ FROM apps a LEFT JOIN app_policies p ON p.app_id = a.id WHERE a.id = %(app_id)s
+), chosen AS (
+ SELECT d.id, d.user_id, d.provider, $STATUS AS status, $REASON AS reason, $DUE AS due_at
+ FROM $SOURCE WHERE d.app_id = %(app_id)s AND $WHERE
+), counted AS (
+ SELECT count(*) AS total, count(*) FILTER (WHERE status <> '$SUPPRESSED') AS charged
+ FROM chosen
+), charge AS (
+ INSERT INTO daily_counts AS c (app_id, day, notifications)
+ SELECT %(app_id)s, %(day)s::date, n.charged FROM counted n, app
+ WHERE NOT app.disabled AND n.total >= %(wanted)s AND n.charged > 0
+  AND n.charged <= app.quota
+ ON CONFLICT (app_id, day) DO UPDATE SET notifications = c.notifications + excluded.notifications
+ WHERE c.notifications + excluded.notifications <= (SELECT quota FROM app)
+ RETURNING 1
+), gate AS (
+ SELECT FROM app, counted n WHERE NOT app.disabled AND n.total >= %(wanted)s
+  AND (n.charged = 0 OR EXISTS (SELECT FROM charge))
+), fanned AS (
+ INSERT INTO deliveries (send_id, device_id, app_id, user_id, provider, status, reason,
+  provider_code, provider_message_id, attempts, due_at, expires_at, created_at, updated_at)
+ SELECT %(send_id)s, id, %(app_id)s, user_id, provider, status, reason, '', '', 0, due_at,
+  %(expires)s::timestamp, %(now)s::timestamp, %(now)s::timestamp
+ FROM chosen WHERE EXISTS (SELECT FROM gate)
+ RETURNING device_id, user_id, provider, status, reason, due_at
+), send AS (
+ INSERT INTO sends (id, app_id, target_kind, target, notification, send_at,
+  idempotency_key, creator, created_at, completed_at)
+ SELECT %(send_id)s, %(app_id)s, %(target_kind)s, %(stored_target)s::json,
+  %(notification)s::json, %(send_at)s::timestamp, %(idempotency_key)s, %(creator)s,
+  %(now)s::timestamp, CASE WHEN EXISTS (SELECT FROM fanned WHERE due_at IS NOT NULL)
+  THEN NULL ELSE %(now)s::timestamp END
+ WHERE EXISTS (SELECT FROM gate)
+), seq AS (
+ INSERT INTO receipt_sequences AS r (app_id, last_cursor)
+ SELECT %(app_id)s, count(*) FROM fanned HAVING count(*) > 0
+ ON CONFLICT (app_id) DO UPDATE SET last_cursor = r.last_cursor + excluded.last_cursor
+ RETURNING last_cursor
+), logged AS (
+ INSERT INTO receipts (app_id, cursor, send_id, device_id, user_id, provider, status,
+  reason, provider_code, action_id, attempt, time)
+ SELECT %(app_id)s, seq.last_cursor - (SELECT count(*) FROM fanned)
+  + row_number() OVER (ORDER BY f.device_id), %(send_id)s, f.device_id, f.user_id,
+  f.provider, f.status, f.reason, '', '', 0, %(now)s::timestamp
+ FROM fanned f, seq
+), audited AS (
+ INSERT INTO audit_entries (id, app_id, time, actor, action, resource, details)
+ SELECT %(audit_id)s, %(app_id)s, %(now)s::timestamp, %(actor)s, 'push.attempt',
+  %(resource)s, json_build_object('outcome', 'accepted', 'target', %(target_kind)s::text,
+  'deliveries', n.total::text)
+ FROM counted n WHERE EXISTS (SELECT FROM gate)
+)
+SELECT EXISTS (SELECT FROM gate), (SELECT disabled FROM app), (SELECT quota FROM app),
+ n.total, n.charged,
+ (SELECT notifications FROM daily_counts WHERE app_id = %(app_id)s AND day = %(day)s::date),
+ (SELECT json_object_agg(status, k) FROM (SELECT status, count(*) k FROM fanned
+  GROUP BY status) s),
+ coalesce((SELECT last_cursor FROM seq), 0),
+ (SELECT pg_notify('$RECEIPTS_CHANNEL', %(app_id)s || ' ' || last_cursor) FROM seq),
+ (SELECT pg_notify('$QUEUE_CHANNEL', '') WHERE %(initial)s = '$QUEUED'
+  AND EXISTS (SELECT FROM fanned WHERE due_at IS NOT NULL))
+FROM counted n
+"""
+
+# A device named directly but not ACTIVE is recorded as suppressed, not skipped: the caller
+# asked for it by name and deserves to see why nothing went out (as `_chosen` does).
+_NAMED_CHOICE: Final = {
+    "$STATUS": "CASE WHEN d.status = '$ACTIVE' THEN %(initial)s ELSE '$SUPPRESSED' END",
+    "$REASON": "CASE WHEN d.status = '$ACTIVE' THEN '' ELSE '$INACTIVE' END",
+    "$DUE": "CASE WHEN d.status = '$ACTIVE' THEN %(due)s::timestamp END",
+}
+_ACTIVE_CHOICE: Final = {"$STATUS": "%(initial)s", "$REASON": "''", "$DUE": "%(due)s::timestamp"}
+_ACTIVE: Final = "d.status = '$ACTIVE'"
 
 
 @functools.cache
-def _postgres_statement(kind: TargetKind) -> Select[Any]:
-    """The whole send as one Postgres statement; yields (status, count, last cursor) rows.
+def _postgres_sql(kind: TargetKind) -> str:
+    """`_SEND_POSTGRES` for one target kind; list targets bind one array (`= ANY`)."""
+    source, choice, where = {
+        TargetKind.DEVICE: ("devices d", _NAMED_CHOICE, "d.id = %(target)s"),
+        TargetKind.INSTALL: ("devices d", _NAMED_CHOICE, "d.install_id = %(target)s"),
+        TargetKind.DEVICES: ("devices d", _NAMED_CHOICE, "d.id = ANY(%(target)s)"),
+        TargetKind.USER: ("devices d", _ACTIVE_CHOICE, f"d.user_id = %(target)s AND {_ACTIVE}"),
+        TargetKind.USERS: (
+            "devices d",
+            _ACTIVE_CHOICE,
+            f"d.user_id = ANY(%(target)s) AND {_ACTIVE}",
+        ),
+        TargetKind.TOPIC: (
+            "devices d JOIN device_topics t ON t.device_id = d.id",
+            _ACTIVE_CHOICE,
+            f"t.topic = %(target)s AND {_ACTIVE}",
+        ),
+    }[kind]
+    sql = _SEND_POSTGRES
+    for name, value in {**choice, "$SOURCE": source, "$WHERE": where}.items():
+        sql = sql.replace(name, value)
+    for name, value in {
+        "$DEFAULT_QUOTA": str(DEFAULT_DAILY_QUOTA),
+        "$ACTIVE": str(DeviceStatus.ACTIVE),
+        "$SUPPRESSED": str(DeliveryStatus.SUPPRESSED),
+        "$INACTIVE": DEVICE_INACTIVE,
+        "$QUEUED": str(DeliveryStatus.QUEUED),
+        "$RECEIPTS_CHANNEL": RECEIPTS_CHANNEL,
+        "$QUEUE_CHANNEL": QUEUE_CHANNEL,
+    }.items():
+        sql = sql.replace(name, value)
+    return sql
 
-    The CTEs all see one snapshot, so each later step reads the deliveries from the
-    `fanned` CTE's RETURNING rather than from the table. The receipt cursor row is bumped
-    (and locked until commit) inside the statement, as store.receipts requires.
-    """
-    d = deliveries.c
-    fanned = (
-        insert(deliveries)
-        .from_select(_DELIVERY_COLUMNS, _chosen(kind))
-        .returning(d.device_id, d.user_id, d.provider, d.status, d.reason, d.due_at)
-        .cte("fanned")
-    )
-    total = select(func.count()).select_from(fanned).scalar_subquery()
-    pending = select(fanned.c.device_id).where(fanned.c.due_at.is_not(None)).exists()
-    now: Any = bindparam("now", type_=UtcDateTime())
-    send = (
-        insert(sends)
-        .from_select(_SEND_COLUMNS, _send_row(case((pending, null()), else_=now)))
-        .cte("send")
-    )
-    bump = postgresql.insert(receipt_sequences).from_select(
-        ["app_id", "last_cursor"],
-        select(bindparam("app_id", type_=String()), total).where(total > 0),
-    )
-    seq = (
-        bump.on_conflict_do_update(
-            index_elements=[receipt_sequences.c.app_id],
-            set_={"last_cursor": receipt_sequences.c.last_cursor + bump.excluded.last_cursor},
+
+def _refusal(new: NewSend, row: _Admission, now: datetime) -> ClarionError:
+    """Why the one-statement send (`_SEND_POSTGRES`) was refused, in the order
+    `admit_sends` checks on SQLite; the caller has ruled out missing devices."""
+    if row.disabled is None:
+        return NotFound(f"apps/{new.app_id}", reason="APP_NOT_FOUND")
+    if row.disabled:
+        return FailedPrecondition(
+            f"apps/{new.app_id} is disabled: it accepts no sends", reason="APP_DISABLED"
         )
-        .returning(receipt_sequences.c.last_cursor)
-        .cte("seq")
-    )
-    numbered = select(
-        bindparam("app_id", type_=String()),
-        (seq.c.last_cursor - total + func.row_number().over(order_by=fanned.c.device_id)),
-        bindparam("send_id", type_=String()),
-        fanned.c.device_id,
-        fanned.c.user_id,
-        fanned.c.provider,
-        fanned.c.status,
-        fanned.c.reason,
-        literal(""),
-        literal(""),
-        literal(0),
-        now,
-    ).select_from(fanned.join(seq, true()))
-    logged = insert(receipts).from_select(log.FIRST_RECEIPT_COLUMNS, numbered).cte("logged")
-    app = bindparam("app_id", type_=String())
-    # NOTIFYs (sent on commit) as scalar subqueries of the final SELECT: a SELECT in a CTE
-    # would not run unless read. Each runs once, and only when there is something to say.
-    receipts_notified = select(
-        func.pg_notify(RECEIPTS_CHANNEL, app.concat(" ").concat(cast(seq.c.last_cursor, Text)))
-    ).scalar_subquery()
-    queue_notified = (
-        select(func.pg_notify(QUEUE_CHANNEL, ""))
-        .where(bindparam("initial", type_=String()) == str(DeliveryStatus.QUEUED), pending)
-        .scalar_subquery()
-    )
-    return (
-        select(
-            fanned.c.status,
-            func.count(),
-            func.coalesce(select(seq.c.last_cursor).scalar_subquery(), 0),
-            receipts_notified,
-            queue_notified,
-        )
-        .group_by(fanned.c.status)
-        .add_cte(send, logged)
-    )
+    charged, quota = int(row.charged), DailyQuota(int(row.quota or 0))
+    # The snapshot may predate a concurrent Send that took the last of the quota (which the
+    # upsert saw, as it locked the row): the count is then at least what refuses this one.
+    used = max(int(row.used or 0), quota.limit - charged + 1)
+    try:
+        quota.check(used, charged, now)
+    except ClarionError as refused:
+        return refused
+    raise AssertionError("the quota refused a send that fits it")
+
+
+class _Admission(NamedTuple):
+    """The row `_SEND_POSTGRES` yields."""
+
+    admitted: bool
+    disabled: bool | None
+    quota: int | None
+    total: int
+    charged: int
+    used: int | None
+    by_status: dict[str, int] | None
+    last_cursor: int
+    receipts_notified: Any
+    queue_notified: Any
+
+
+def _driver_params(new: NewSend, params: dict[str, Any]) -> dict[str, Any]:
+    """`params` (see `_params`) as psycopg binds them for `_postgres_sql`: timestamps naive
+    UTC and JSON as text, as the column types would make them; and what only the
+    one-statement send needs (the named devices it expects, today's quota day, the audit
+    entry's fields)."""
+    now = params["now"]
+    return {
+        **params,
+        "stored_target": json.dumps(params["stored_target"]),
+        "notification": json.dumps(params["notification"]),
+        "send_at": stored_time(params["send_at"]),
+        "due": stored_time(params["due"]),
+        "expires": stored_time(params["expires"]),
+        "now": stored_time(now),
+        "wanted": _wanted_count(new),
+        "day": quota_day(now),
+        "audit_id": new_id(),
+        "actor": new.creator[:128],
+        "resource": f"apps/{new.app_id}/sends/{params['send_id']}",
+    }
 
 
 async def _create_postgres(
-    conn: AsyncConnection, kind: TargetKind, params: dict[str, Any]
-) -> tuple[DeliveryCounts, int]:
-    by_status: dict[DeliveryStatus, int] = {}
-    last_cursor = 0
-    for status, count, last, *_ in await conn.execute(_postgres_statement(kind), params):
-        by_status[DeliveryStatus(status)] = int(count)
-        last_cursor = int(last)
-    return DeliveryCounts.of(by_status), last_cursor
+    conn: AsyncConnection, batch: Sequence[NewSend]
+) -> list[tuple[Send, int] | ClarionError]:
+    """Write `batch` (one app's sends): each send one `_SEND_POSTGRES`, run through psycopg
+    directly, all in one transaction (a lone send: in autocommit, one round trip).
+    `conn` must be in autocommit.
 
+    psycopg's pipeline mode would save the round trips between the statements, but with it
+    one `--role all` process fell from about 990 to 650-760 Sends/s in bench/fanout.py (the
+    cause is not found), so the statements go one after another.
 
-async def _create_one(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
-    """Write one send in the caller's transaction; returns it and its last cursor."""
+    Returns, per send, the send as written and its last cursor, or why it was refused (a
+    refusal writes nothing and does not disturb the others). A failing statement (an
+    idempotency key taken meanwhile) rolls the whole batch back and raises IntegrityError.
+    """
+    driver: Any = (await conn.get_raw_connection()).driver_connection
     now = utcnow()
+    writes = [(new, _params(new, now)) for new in batch]
+    rows = []
+    try:
+        async with driver.transaction() if len(batch) > 1 else contextlib.nullcontext():
+            for new, params in writes:
+                cursor = driver.cursor()
+                await cursor.execute(_postgres_sql(new.target_kind), _driver_params(new, params))
+                rows.append(_Admission._make(await cursor.fetchone()))
+    except psycopg.IntegrityError as e:
+        raise IntegrityError("a send of the batch", None, e) from e
+    outcomes: list[tuple[Send, int] | ClarionError] = []
+    for (new, params), row in zip(writes, rows, strict=True):
+        if row.admitted:
+            counts = DeliveryCounts.of(
+                {DeliveryStatus(k): int(v) for k, v in (row.by_status or {}).items()}
+            )
+            outcomes.append((_stored(new, params, counts), int(row.last_cursor)))
+        elif row.disabled is not None and row.total < _wanted_count(new):
+            outcomes.append(await _missing_devices(conn, new))
+        else:
+            outcomes.append(_refusal(new, row, now))
+    return outcomes
+
+
+def _wanted_count(new: NewSend) -> int:
+    """How many devices `new` names directly (0 for users and topics, which may have none)."""
+    return len(_wanted(new)) if new.target_kind in _NAMED_KINDS else 0
+
+
+def _params(new: NewSend, now: datetime) -> dict[str, Any]:
+    """The bound parameters of a send's statements (both backends)."""
     scheduled = new.send_at is not None and new.send_at > now
     due = new.send_at if scheduled and new.send_at is not None else now
-    send_id = new_id()
     initial = DeliveryStatus.SCHEDULED if scheduled else DeliveryStatus.QUEUED
-    params = {
-        "send_id": send_id,
+    return {
+        "send_id": new_id(),
         "app_id": new.app_id,
         "target": new.target if isinstance(new.target, str) else list(new.target),
         "target_kind": str(new.target_kind),
@@ -429,17 +568,14 @@ async def _create_one(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
         "expires": expiry(due, new.ttl),
         "now": now,
     }
-    if conn.dialect.name == "postgresql":
-        counts, last_cursor = await _create_postgres(conn, new.target_kind, params)
-    else:
-        counts, last_cursor = await _create_portable(conn, new.target_kind, params)
-    # Devices named directly must all exist (users and topics may have none): each one
-    # found became a delivery, whatever its status.
-    if new.target_kind in _NAMED_KINDS and counts.total < len(_wanted(new)):
-        raise await _missing_devices(conn, new)
-    send = Send(
+
+
+def _stored(new: NewSend, params: dict[str, Any], counts: DeliveryCounts) -> Send:
+    """The send as written (built from what was written, not read back)."""
+    now = params["now"]
+    return Send(
         app_id=new.app_id,
-        id=send_id,
+        id=params["send_id"],
         target_kind=new.target_kind,
         target=new.target,
         notification=new.notification,
@@ -451,7 +587,26 @@ async def _create_one(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
         cancelled_at=None,
         counts=counts,
     )
-    return send, last_cursor
+
+
+async def _create_portable(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
+    """Write one send in the caller's transaction (SQLite: a few statements; the caller
+    runs `admit_sends` for its batch); returns it and its last cursor."""
+    params = _params(new, utcnow())
+    insert_send, fan_out = _portable_statements(new.target_kind)
+    await conn.execute(insert_send, params)
+    await conn.execute(fan_out, params)
+    send_id = params["send_id"]
+    # rowcount of INSERT ... SELECT is not reliable across drivers: count what was written.
+    counts = (await _counts(conn, [send_id]))[send_id]
+    # Devices named directly must all exist (users and topics may have none): each one
+    # found became a delivery, whatever its status.
+    if new.target_kind in _NAMED_KINDS and counts.total < len(_wanted(new)):
+        raise await _missing_devices(conn, new)
+    if not counts.pending:
+        await mark_complete(conn, [send_id], params["now"])
+    last_cursor = await log.append_for_send(conn, new.app_id, send_id, counts.total)
+    return _stored(new, params, counts), last_cursor
 
 
 def _admitted(
@@ -475,12 +630,19 @@ class SendStore:
 
     Accepting a send is group-committed per app: concurrent `create` calls of one app queue
     up, and one writer task per app commits what has queued (up to GROUP_COMMIT_LIMIT) in
-    one transaction, each send still its own statement(s). An app's receipt cursor row is
-    locked from a writer's first send to its commit (store/receipts.py), so one transaction
-    per send would make every concurrent Send of an app wait for the others' commits in
-    turn; batching pays for that lock and the commit once. Every caller still returns only
-    once its send is committed. If any send of a batch fails (unknown device, idempotency
-    race), the batch rolls back and each of its sends is written alone, with its own result.
+    one transaction. Each send takes its app's receipt cursor row (store/receipts.py) and
+    holds it to the commit, so one transaction per send would make concurrent Sends of an
+    app wait on that row lock in turn (on Postgres, lock waits measured slower than the
+    writes); batching pays for the lock and the commit once. Every caller still returns
+    only once its send is committed.
+
+    On Postgres each send is one statement (`_SEND_POSTGRES`, its admission included), the
+    batch's between one BEGIN and COMMIT (a lone send runs in autocommit: one round trip);
+    a refused send writes nothing and leaves the others be. On SQLite each send is a few
+    statements and the batch's admission follows (`admit_sends`), a refusal rolling the
+    batch back. Either way, if the
+    batch fails as a whole (unknown device on SQLite, an idempotency race), each of its
+    sends is written alone, with its own result.
     """
 
     def __init__(
@@ -491,6 +653,8 @@ class SendStore:
         on_commit: Callable[[int], None] | None = None,
     ) -> None:
         self._engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
+        self._autocommit = single_statements(engine)
         self._signals = signals
         # Told how many sends each committed transaction wrote (the app wires a metric).
         self._on_commit = on_commit
@@ -569,25 +733,36 @@ class SendStore:
     async def _write_batch(self, batch: list[_Pending]) -> None:
         if len(batch) > 1:
             try:
-                written = await self._create([new for new, _ in batch])
+                outcomes = await self._create([new for new, _ in batch])
             except Exception:
                 _log.debug("sends: a batch of %d rolled back; each is written alone", len(batch))
             else:
-                for (_, done), result in zip(batch, written, strict=True):
-                    if not done.done():
-                        done.set_result(result)
-                self._signal(written)
+                self._answer(batch, outcomes)
                 return
-        for new, done in batch:
+        for pending in batch:
             try:
-                written = await self._create([new])
+                outcomes = await self._create([pending[0]])
             except Exception as e:
+                outcomes = [e]
+            self._answer([pending], outcomes)
+
+    def _answer(
+        self, batch: Sequence[_Pending], outcomes: Sequence[tuple[Send, int] | Exception]
+    ) -> None:
+        """Tell each caller its send's outcome, and wake what waits for the written ones."""
+        written = []
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Exception):
                 if not done.done():
-                    done.set_exception(e)
+                    done.set_exception(outcome)
             else:
+                written.append(outcome)
                 if not done.done():
-                    done.set_result(written[0])
-                self._signal(written)
+                    done.set_result(outcome)
+        if written:
+            if self._on_commit is not None:
+                self._on_commit(len(written))
+            self._signal(written)
 
     def _signal(self, written: Sequence[tuple[Send, int]]) -> None:
         """Wake this process's watchers and dispatchers (after the commit)."""
@@ -600,18 +775,21 @@ class SendStore:
         ):
             self._signals.queue_changed()
 
-    async def _create(self, batch: Sequence[NewSend]) -> list[tuple[Send, int]]:
-        """One transaction: each send, its deliveries, their first receipts. Returns each
-        send as stored (built from what was written, not read back) and its last cursor."""
+    async def _create(self, batch: Sequence[NewSend]) -> Sequence[tuple[Send, int] | Exception]:
+        """Write one app's `batch` in one transaction: each send, its deliveries and their
+        first receipts, admitted by the app's policy. Returns each send as stored (built
+        from what was written, not read back) and its last cursor, or why it was refused.
+        Raises when the transaction failed as a whole."""
+        if self._postgres:
+            async with self._autocommit.connect() as conn:
+                return await _create_postgres(conn, batch)
         written = []
         try:
             async with self._engine.begin() as conn:
                 for new in batch:
-                    written.append(await _create_one(conn, new))
+                    written.append(await _create_portable(conn, new))
                 # Disabled app, daily quota, audit: a refusal rolls the whole batch back.
                 await admit_sends(conn, batch[0].app_id, _admitted(batch, written), utcnow())
-            if self._on_commit is not None:
-                self._on_commit(len(batch))
         except IntegrityError:
             # An unknown app fails the sends foreign key: say so rather than "conflict".
             async with self._engine.connect() as conn:
