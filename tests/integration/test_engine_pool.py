@@ -10,7 +10,8 @@ SQLite has no connections to go stale, so this is Postgres only.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -44,31 +45,31 @@ async def _terminate(url: str, pid: int) -> None:
 
 
 @pytest.fixture
-async def engines(url: str) -> AsyncIterator[list[AsyncEngine]]:
+async def pooled(url: str) -> AsyncIterator[Callable[[float], Awaitable[tuple[AsyncEngine, int]]]]:
+    """Makes a one-connection engine with an idle-ping threshold; yields it and the pid
+    of its connection's backend, which the test may terminate."""
     made: list[AsyncEngine] = []
-    yield made
+
+    async def make(idle_ping_seconds: float) -> tuple[AsyncEngine, int]:
+        engine = create_engine(url, pool_size=1, idle_ping_seconds=idle_ping_seconds)
+        made.append(engine)
+        return engine, await _backend_pid(engine)
+
+    yield make
     for engine in made:
         await engine.dispose()
 
 
-async def test_an_idle_connection_is_pinged_and_a_dead_one_replaced(
-    url: str, engines: list[AsyncEngine]
-) -> None:
-    engine = create_engine(url, pool_size=1, idle_ping_seconds=0.05)
-    engines.append(engine)
-    first = await _backend_pid(engine)
+async def test_an_idle_connection_is_pinged_and_a_dead_one_replaced(url: str, pooled: Any) -> None:
+    engine, first = await pooled(0.05)
     await _terminate(url, first)
     await asyncio.sleep(0.1)  # idle past the threshold: the next checkout pings
     second = await _backend_pid(engine)
     assert second != first  # the dead connection was found by the ping and replaced
 
 
-async def test_a_connection_in_steady_use_is_not_pinged(
-    url: str, engines: list[AsyncEngine]
-) -> None:
-    engine = create_engine(url, pool_size=1, idle_ping_seconds=3600)
-    engines.append(engine)
-    first = await _backend_pid(engine)
+async def test_a_connection_in_steady_use_is_not_pinged(url: str, pooled: Any) -> None:
+    engine, first = await pooled(3600)
     assert await _backend_pid(engine) == first  # reused as it is
     await _terminate(url, first)
     # Not idle long enough to be pinged: the statement meets the dead connection and
