@@ -26,9 +26,9 @@ from clarion.config import Settings
 from clarion.domain.deliveries import TargetKind
 from clarion.domain.notifications import Notification, notification_to_json
 from clarion.metrics import REGISTRY, SEND_COMMITS
-from clarion.store.engine import create_engine
+from clarion.store.engine import create_engine, single_statements
 from clarion.store.schema import deliveries, receipts, sends
-from clarion.store.sends import NewSend, SendStore
+from clarion.store.sends import NewSend, SendStore, _create_postgres
 from clarion.store.signals import Signals
 from clarion.v1 import (
     api_key_pb2,
@@ -416,6 +416,60 @@ async def test_sends_queued_together_for_an_app_are_written_in_one_transaction(
     assert metrics_sample("clarion_send_commit_size_sum") - sends_before == 10
     settled = [await app.settled(f"{app.parent}/sends/{send.id}") for send, _ in written]
     assert [s.counts.sent for s in settled] == [1] * 10
+
+
+async def test_sends_queued_together_are_answered_each_and_a_taken_key_fails_none(
+    api: Api, fakes: ProviderFakes, server: Server
+) -> None:
+    """Sends queued in one turn share a batch, and each gets its own answer: an unknown
+    device refuses only its send. On Postgres a refused send writes nothing and leaves the
+    others be, and a failing statement (an idempotency key taken meanwhile) rolls the whole
+    pipelined batch back, after which SendStore writes each send alone; SQLite rolls the
+    batch back on the refusal and writes each alone."""
+    app = await push_app(api, fakes)
+    first, second = [(await apns_device(app))[0] for _ in range(2)]
+
+    def new(target: str, key: str = "") -> NewSend:
+        return NewSend(
+            app_id=app.app.id,
+            target_kind=TargetKind.DEVICE,
+            target=target,
+            notification=notification_to_json(Notification(title="t", body="b")),
+            ttl=timedelta(hours=1),
+            idempotency_key=key,
+        )
+
+    engine = create_engine(server.database_url)
+    store = SendStore(engine, Signals(engine))
+    try:
+        answers = await asyncio.gather(
+            store.create(new(device_id(first))),
+            store.create(new(UNKNOWN_ID)),
+            store.create(new(device_id(second))),
+            return_exceptions=True,
+        )
+        assert [type(a).__name__ for a in answers] == ["tuple", "NotFound", "tuple"]
+        assert stored_rows(server, app) == {"sends": 2, "deliveries": 2, "receipts": 2}
+        if server.backend == "postgres":
+            async with single_statements(engine).connect() as conn:
+                outcomes = await _create_postgres(
+                    conn, [new(device_id(first)), new(UNKNOWN_ID), new(device_id(second))]
+                )
+                assert [type(o).__name__ for o in outcomes] == ["tuple", "NotFound", "tuple"]
+                with pytest.raises(sa.exc.IntegrityError):
+                    await _create_postgres(
+                        conn, [new(device_id(first), "k"), new(device_id(first), "k")]
+                    )
+            expected = {"sends": 4, "deliveries": 4, "receipts": 4}
+            assert stored_rows(server, app) == expected  # nothing of the failed batch
+        taken = await asyncio.gather(
+            store.create(new(device_id(first), "race")),
+            store.create(new(device_id(second), "race")),
+        )
+        assert sorted(deduplicated for _, deduplicated in taken) == [False, True]
+        assert len({send.id for send, _ in taken}) == 1
+    finally:
+        await engine.dispose()
 
 
 async def test_a_user_without_devices_gets_a_completed_send_with_no_deliveries(

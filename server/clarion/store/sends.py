@@ -318,7 +318,7 @@ def _portable_statements(kind: TargetKind) -> tuple[Any, Any]:
 # The whole send, admission included, as one Postgres statement (`_postgres_sql`).
 #
 # Run alone in autocommit it is its own transaction: one round trip from the Send to its
-# commit; a group-committed batch runs one per send in one transaction (SendStore).
+# commit; a group-committed batch pipelines one per send in one transaction (SendStore).
 # The policy's admission (`store.policy.admit_sends` on SQLite) is part of it: the app must
 # exist and be enabled, every device named directly must exist (`wanted`), and the daily
 # quota must take the deliveries not already suppressed. The quota upsert is conditional:
@@ -505,13 +505,9 @@ def _driver_params(new: NewSend, params: dict[str, Any]) -> dict[str, Any]:
 async def _create_postgres(
     conn: AsyncConnection, batch: Sequence[NewSend]
 ) -> list[tuple[Send, int] | ClarionError]:
-    """Write `batch` (one app's sends): each send one `_SEND_POSTGRES`, run through psycopg
-    directly, all in one transaction (a lone send: in autocommit, one round trip).
-    `conn` must be in autocommit.
-
-    psycopg's pipeline mode would save the round trips between the statements, but with it
-    one `--role all` process fell from about 990 to 650-760 Sends/s in bench/fanout.py (the
-    cause is not found), so the statements go one after another.
+    """Write `batch` (one app's sends) in one round trip: each send one `_SEND_POSTGRES`,
+    run through psycopg directly in pipeline mode, all between one BEGIN and COMMIT (a lone
+    send: in autocommit). `conn` must be in autocommit.
 
     Returns, per send, the send as written and its last cursor, or why it was refused (a
     refusal writes nothing and does not disturb the others). A failing statement (an
@@ -520,13 +516,15 @@ async def _create_postgres(
     driver: Any = (await conn.get_raw_connection()).driver_connection
     now = utcnow()
     writes = [(new, _params(new, now)) for new in batch]
-    rows = []
+    cursors = []
     try:
-        async with driver.transaction() if len(batch) > 1 else contextlib.nullcontext():
+        together = driver.transaction() if len(batch) > 1 else contextlib.nullcontext()
+        async with driver.pipeline(), together:
             for new, params in writes:
                 cursor = driver.cursor()
                 await cursor.execute(_postgres_sql(new.target_kind), _driver_params(new, params))
-                rows.append(_Admission._make(await cursor.fetchone()))
+                cursors.append(cursor)
+        rows = [_Admission._make(await cursor.fetchone()) for cursor in cursors]
     except psycopg.IntegrityError as e:
         raise IntegrityError("a send of the batch", None, e) from e
     outcomes: list[tuple[Send, int] | ClarionError] = []
@@ -636,13 +634,13 @@ class SendStore:
     writes); batching pays for the lock and the commit once. Every caller still returns
     only once its send is committed.
 
-    On Postgres each send is one statement (`_SEND_POSTGRES`, its admission included), the
-    batch's between one BEGIN and COMMIT (a lone send runs in autocommit: one round trip);
-    a refused send writes nothing and leaves the others be. On SQLite each send is a few
-    statements and the batch's admission follows (`admit_sends`), a refusal rolling the
-    batch back. Either way, if the
-    batch fails as a whole (unknown device on SQLite, an idempotency race), each of its
-    sends is written alone, with its own result.
+    On Postgres each send is one statement (`_SEND_POSTGRES`, its admission included), and
+    a batch is one round trip: its statements pipelined between BEGIN and COMMIT (a lone
+    send runs in autocommit); a refused send writes nothing and leaves the others be. On
+    SQLite each send is a few statements and the batch's admission follows (`admit_sends`),
+    a refusal rolling the batch back. Either way, if the batch fails as a whole (unknown
+    device on SQLite, an idempotency race), each of its sends is written alone, with its
+    own result.
     """
 
     def __init__(
