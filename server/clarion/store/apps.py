@@ -40,11 +40,24 @@ def _record(row: Row[tuple[object, ...]], device_count: int = 0) -> AppRecord:
     )
 
 
+def app_not_found(app_id: str) -> NotFound:
+    """The NOT_FOUND (`APP_NOT_FOUND`) for an app that does not exist."""
+    return NotFound(f"apps/{app_id}", reason="APP_NOT_FOUND")
+
+
+def app_disabled(app_id: str, refused: str) -> FailedPrecondition:
+    """The FAILED_PRECONDITION (`APP_DISABLED`) of a disabled app; `refused` names what it
+    does not accept (`sends`, `registrations`)."""
+    return FailedPrecondition(
+        f"apps/{app_id} is disabled: it accepts no {refused}", reason="APP_DISABLED"
+    )
+
+
 async def require_app(conn: AsyncConnection, app_id: str) -> AppRecord:
     """The app, or NOT_FOUND (used by every app-scoped operation)."""
     row = (await conn.execute(select(apps).where(apps.c.id == app_id))).first()
     if row is None:
-        raise NotFound(f"apps/{app_id}", reason="APP_NOT_FOUND")
+        raise app_not_found(app_id)
     return _record(row)
 
 
@@ -53,9 +66,7 @@ async def require_enabled_app(conn: AsyncConnection, app_id: str, refused: str) 
     `refused` names what a disabled app does not accept (`sends`, `registrations`)."""
     app = await require_app(conn, app_id)
     if app.disabled:
-        raise FailedPrecondition(
-            f"apps/{app_id} is disabled: it accepts no {refused}", reason="APP_DISABLED"
-        )
+        raise app_disabled(app_id, refused)
     return app
 
 

@@ -29,12 +29,11 @@ from clarion.domain.app_policy import AppPolicy, check_registration_rate
 from clarion.domain.categories import Category
 from clarion.domain.deliveries import DeliveryCounts, TargetKind
 from clarion.domain.device_rules import QuietHours
-from clarion.domain.errors import FailedPrecondition, NotFound
 from clarion.domain.frequency import HOUR, FrequencyCaps
 from clarion.domain.privacy import PrivacyMode
 from clarion.domain.quiet_hours import QuietHoursMode
 from clarion.domain.quota import DailyQuota, quota_day
-from clarion.store.apps import require_app
+from clarion.store.apps import app_disabled, app_not_found, require_app
 from clarion.store.audit import AuditEntry, record_many
 from clarion.store.categories import load_categories
 from clarion.store.clock import utcnow
@@ -148,11 +147,9 @@ async def admit_sends(
         )
     ).first()
     if row is None:
-        raise NotFound(f"apps/{app_id}", reason="APP_NOT_FOUND")
+        raise app_not_found(app_id)
     if row.disabled:
-        raise FailedPrecondition(
-            f"apps/{app_id} is disabled: it accepts no sends", reason="APP_DISABLED"
-        )
+        raise app_disabled(app_id, "sends")
     count = sum(c.total - c.suppressed for _, _, _, c in accepted)
     await _charge_quota(conn, app_id, count, DailyQuota.from_setting(row.daily_quota or 0), now)
     await record_many(
@@ -277,7 +274,7 @@ class PolicyReader:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._reads = single_statements(engine)
+        self._single = single_statements(engine)
 
     async def inputs(
         self,
@@ -289,7 +286,7 @@ class PolicyReader:
         """Apps' state and policies, the named categories and the users' deliveries since
         `since` (only for apps with caps). The devices come with the claim's recipients
         (store.queue), read once for the policy and for sending."""
-        async with self._reads.connect() as conn:
+        async with self._single.connect() as conn:
             disabled = {
                 r.id
                 for r in await conn.execute(

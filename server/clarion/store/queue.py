@@ -148,8 +148,7 @@ seq AS (
     RETURNING app_id, last_cursor
 ),
 appended AS (
-    INSERT INTO receipts (app_id, cursor, send_id, device_id, user_id, provider, status,
-        reason, provider_code, action_id, attempt, time)
+    INSERT INTO receipts ($RECEIPT_COLUMNS)
     SELECT l.app_id,
         seq.last_cursor - counted.n
             + row_number() OVER (PARTITION BY l.app_id ORDER BY l.send_id, l.device_id),
@@ -160,7 +159,7 @@ appended AS (
 SELECT settled.send_id, settled.device_id, settled.app_id, seq.last_cursor,
     (SELECT count(pg_notify(:channel, app_id || ' ' || last_cursor)) FROM seq)
 FROM settled LEFT JOIN seq USING (app_id)
-"""
+""".replace("$RECEIPT_COLUMNS", ", ".join(log.FIRST_RECEIPT_COLUMNS))
 )
 
 

@@ -58,7 +58,7 @@ from clarion.domain.devices import DeviceStatus
 from clarion.domain.errors import ClarionError, FailedPrecondition, NotFound
 from clarion.domain.quota import DEFAULT_DAILY_QUOTA, DailyQuota, quota_day
 from clarion.store import receipts as log
-from clarion.store.apps import require_app
+from clarion.store.apps import app_disabled, app_not_found, require_app
 from clarion.store.clock import utcnow
 from clarion.store.engine import single_statements
 from clarion.store.ids import new_id
@@ -374,8 +374,7 @@ WITH app AS (
  ON CONFLICT (app_id) DO UPDATE SET last_cursor = r.last_cursor + excluded.last_cursor
  RETURNING last_cursor
 ), logged AS (
- INSERT INTO receipts (app_id, cursor, send_id, device_id, user_id, provider, status,
-  reason, provider_code, action_id, attempt, time)
+ INSERT INTO receipts ($RECEIPT_COLUMNS)
  SELECT %(app_id)s, seq.last_cursor - (SELECT count(*) FROM fanned)
   + row_number() OVER (ORDER BY f.device_id), %(send_id)s, f.device_id, f.user_id,
   f.provider, f.status, f.reason, '', '', 0, %(now)s::timestamp
@@ -440,6 +439,7 @@ def _postgres_sql(kind: TargetKind) -> str:
         "$QUEUED": str(DeliveryStatus.QUEUED),
         "$RECEIPTS_CHANNEL": RECEIPTS_CHANNEL,
         "$QUEUE_CHANNEL": QUEUE_CHANNEL,
+        "$RECEIPT_COLUMNS": ", ".join(log.FIRST_RECEIPT_COLUMNS),
     }.items():
         sql = sql.replace(name, value)
     return sql
@@ -449,11 +449,9 @@ def _refusal(new: NewSend, row: _Admission, now: datetime) -> ClarionError:
     """Why the one-statement send (`_SEND_POSTGRES`) was refused, in the order
     `admit_sends` checks on SQLite; the caller has ruled out missing devices."""
     if row.disabled is None:
-        return NotFound(f"apps/{new.app_id}", reason="APP_NOT_FOUND")
+        return app_not_found(new.app_id)
     if row.disabled:
-        return FailedPrecondition(
-            f"apps/{new.app_id} is disabled: it accepts no sends", reason="APP_DISABLED"
-        )
+        return app_disabled(new.app_id, "sends")
     charged, quota = int(row.charged), DailyQuota(int(row.quota or 0))
     # The snapshot may predate a concurrent Send that took the last of the quota (which the
     # upsert saw, as it locked the row): the count is then at least what refuses this one.
@@ -652,7 +650,7 @@ class SendStore:
     ) -> None:
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
-        self._autocommit = single_statements(engine)
+        self._single = single_statements(engine)  # a lone send, or a pipelined batch
         self._signals = signals
         # Told how many sends each committed transaction wrote (the app wires a metric).
         self._on_commit = on_commit
@@ -779,7 +777,7 @@ class SendStore:
         from what was written, not read back) and its last cursor, or why it was refused.
         Raises when the transaction failed as a whole."""
         if self._postgres:
-            async with self._autocommit.connect() as conn:
+            async with self._single.connect() as conn:
                 return await _create_postgres(conn, batch)
         written = []
         try:
