@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clarion.store.engine import create_engine
+from clarion.store.engine import create_engine, single_statements
 from harness import postgres_url, private_schema
 
 
@@ -78,3 +78,55 @@ async def test_a_connection_in_steady_use_is_not_pinged(url: str, pooled: Any) -
         await _backend_pid(engine)
     assert failed.value.connection_invalidated
     assert await _backend_pid(engine) not in (first, 0)
+
+
+async def _in_transaction_block(engine: AsyncEngine) -> tuple[bool, bool]:
+    """(whether the driver's connection is in autocommit, whether a statement after
+    the first runs in the same transaction block: then now(), the block's start, is
+    earlier than the statement's own start)."""
+    async with engine.connect() as conn:
+        await conn.execute(sa.text("SELECT 1"))
+        autocommit = (await conn.get_raw_connection()).driver_connection.autocommit
+        open_block = (
+            await conn.execute(sa.text("SELECT now() <> statement_timestamp()"))
+        ).scalar_one()
+        return bool(autocommit), bool(open_block)
+
+
+async def test_single_statements_has_its_own_autocommit_pool_closed_with_the_engine(
+    url: str, pooled: Any
+) -> None:
+    engine, pid = await pooled(3600)
+    single = single_statements(engine)
+    assert single is not engine and single.pool is not engine.pool
+    # The twin's connections are in autocommit: no BEGIN opened a block around the first
+    # statement. The engine's own connections still run in a transaction block.
+    assert await _in_transaction_block(single) == (True, False)
+    assert await _in_transaction_block(engine) == (False, True)
+    # Disposing the engine closes the twin's pooled connection as well.
+    async with single.connect() as conn:
+        twin_pid = (await conn.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
+    assert twin_pid != pid
+    assert single.pool.checkedin() == 1
+    await engine.dispose()
+    assert single.pool.checkedin() == 0
+    await _terminate_gone(url, twin_pid)
+
+
+async def _terminate_gone(url: str, pid: int) -> None:
+    """Postgres no longer has backend `pid` (give its exit a moment to be seen)."""
+    other = create_engine(url, pool_size=1)
+    try:
+        for _ in range(50):
+            async with other.connect() as conn:
+                alive = (
+                    await conn.execute(
+                        sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
+                    )
+                ).scalar_one()
+            if not alive:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"backend {pid} is still connected after dispose")
+    finally:
+        await other.dispose()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +19,8 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x436C6172696F6E
 # A pooled Postgres connection idle for longer than this is pinged before it is handed out.
 IDLE_PING_SECONDS = 2.0
+# Each Postgres engine made by create_engine -> its autocommit twin (single_statements).
+_AUTOCOMMIT: Final[weakref.WeakKeyDictionary[Any, AsyncEngine]] = weakref.WeakKeyDictionary()
 
 
 def is_sqlite(url: str) -> bool:
@@ -29,7 +32,10 @@ def create_engine(
     url: str, *, pool_size: int = 10, idle_ping_seconds: float = IDLE_PING_SECONDS
 ) -> AsyncEngine:
     """An async engine for `url` (`sqlite+aiosqlite:///...` or `postgresql+psycopg://...`);
-    Postgres connections idle for `idle_ping_seconds` are pinged before use."""
+    Postgres connections idle for `idle_ping_seconds` are pinged before use.
+
+    On Postgres the engine has an autocommit twin with its own pool of `pool_size`
+    (single_statements), disposed with it."""
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -46,6 +52,17 @@ def create_engine(
         return engine
     engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size)
     _ping_when_idle(engine, idle_ping_seconds)
+    twin = create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, isolation_level="AUTOCOMMIT"
+    )
+    _ping_when_idle(twin, idle_ping_seconds)
+    _AUTOCOMMIT[engine.sync_engine] = twin
+
+    @event.listens_for(engine.sync_engine, "engine_disposed")
+    def _dispose_twin(_engine: Any) -> None:
+        # Runs inside AsyncEngine.dispose()'s greenlet, so the twin's connections close too.
+        twin.sync_engine.dispose()
+
     return engine
 
 
@@ -54,9 +71,17 @@ def single_statements(engine: AsyncEngine) -> AsyncEngine:
     Postgres the same pool's connections in autocommit, where each statement is its own
     transaction. psycopg otherwise sends BEGIN before the first statement and SQLAlchemy a
     ROLLBACK or COMMIT after the last: two more round trips for every read or one-statement
-    write. On SQLite (in process, no round trips) it is `engine` itself."""
+    write. On SQLite (in process, no round trips) it is `engine` itself.
+
+    An engine from create_engine has a twin engine whose own pool's connections stay in
+    autocommit. Switching a shared pool's connection to autocommit on checkout, and back on
+    checkin, costs about 0.1 ms of CPU per use on this machine (docs/benchmarks.md): a third
+    of a dispatcher statement. Other engines get their own connections switched."""
     if engine.dialect.name != "postgresql":
         return engine
+    twin = _AUTOCOMMIT.get(engine.sync_engine)
+    if twin is not None:
+        return twin
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
