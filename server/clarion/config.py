@@ -88,7 +88,7 @@ class Settings:
     dispatch_lease_seconds: float = 60.0
     dispatch_max_attempts: int = 8
     dispatch_poll_seconds: float = 1.0
-    dispatch_linger_seconds: float = 0.025
+    dispatch_linger_seconds: float = 0.05
     # How often a dispatcher sweeps stale devices and old receipts (each app's retention).
     retention_interval_seconds: float = 86400.0
 

@@ -69,7 +69,7 @@ class DispatchSettings:
     lease: timedelta = timedelta(seconds=60)
     max_attempts: int = 8
     poll_seconds: float = 1.0
-    linger_seconds: float = 0.025
+    linger_seconds: float = 0.05
 
 
 @dataclass(slots=True)
