@@ -16,6 +16,8 @@ and then measures:
   2. latency: single-device Sends, open loop at --rate per second for --seconds, spread over
      --channels gRPC channels, each Send to another device; p50/p99/max measured from each
      call's scheduled start (so a client that falls behind cannot hide server slowness);
+     --latency-trace FILE writes every measured Send as a CSV row (database, seconds since
+     the measured phase began, latency in ms), to see when in a run the slow ones came;
   3. RSS: a fresh server process, one Send to a topic with --rss-devices subscribers, run to
      the end; the server's VmHWM from /proc/<pid>/status (children included, if any).
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import csv
 import dataclasses
 import datetime
 import gc
@@ -1088,6 +1091,8 @@ class LatencyResult:
     errors: dict[str, int]
     error_samples: dict[str, str]
     distinct_devices: int
+    # (seconds from the measured phase's start to the scheduled start, latency in seconds)
+    trace: list[tuple[float, float]] = dataclasses.field(default_factory=list, repr=False)
 
 
 Call = Callable[[Any, int], Awaitable[Any]]  # (channel, index) -> the RPC
@@ -1112,6 +1117,7 @@ async def _open_loop(
     loop = asyncio.get_running_loop()
     from_schedule: list[float] = []
     from_issue: list[float] = []
+    trace: list[tuple[float, float]] = []
     lags: list[float] = []
     errors: Counter[str] = Counter()
     samples: dict[str, str] = {}
@@ -1130,6 +1136,7 @@ async def _open_loop(
         done = loop.time()
         if i >= warm:
             from_schedule.append(done - scheduled)
+            trace.append((scheduled - measured_from, done - scheduled))
             from_issue.append(done - issued)
             lags.append(issued - scheduled)
 
@@ -1141,6 +1148,7 @@ async def _open_loop(
             await channel.channel_ready()
         tasks: set[asyncio.Task[None]] = set()
         t0 = loop.time() + 0.05
+        measured_from = t0 + warm / rate
         for i in range(total):
             scheduled = t0 + i / rate
             delay = scheduled - loop.time()
@@ -1177,6 +1185,7 @@ async def _open_loop(
         errors=dict(errors),
         error_samples=samples,
         distinct_devices=total,
+        trace=trace,
     )
 
 
@@ -1678,9 +1687,23 @@ def render(
     return "\n".join(lines)
 
 
+def write_trace(path: Path, reports: list[DbReport]) -> None:
+    """Every measured Send of each database's latency phase, in the order they were issued."""
+    with path.open("w", newline="") as out:
+        rows = csv.writer(out)
+        rows.writerow(["db", "seconds", "latency_ms"])
+        for r in reports:
+            for at, latency in sorted(r.latency.trace if r.latency else ()):
+                rows.writerow([r.kind, f"{at:.4f}", f"{latency * 1000:.2f}"])
+    _log(f"latency trace: {path}")
+
+
 def to_json(reports: list[DbReport], context: dict[str, Any], fatal: str | None) -> str:
     def clean(r: DbReport) -> dict[str, Any]:
         data = dataclasses.asdict(r)
+        for key in ("latency", "floor"):
+            if data.get(key):
+                del data[key]["trace"]  # --latency-trace writes it, if asked
         for key in ("seed_fanout", "seed_rss"):
             seeded = getattr(r, key)
             data[key] = (
@@ -1774,6 +1797,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
     p.add_argument(
+        "--latency-trace",
+        metavar="FILE",
+        help="write each measured Send of the latency phase to FILE as CSV "
+        "(db, seconds since the phase began, latency ms)",
+    )
+    p.add_argument(
         "--setup-only",
         action="store_true",
         help="start, seed and probe, but send nothing (works before the engine exists)",
@@ -1820,6 +1849,8 @@ async def amain(args: argparse.Namespace, command: str) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     context.setdefault("versions", dict.fromkeys(VERSION_KEYS, "?"))
+    if args.latency_trace:
+        write_trace(Path(args.latency_trace), reports)
     print(to_json(reports, context, fatal) if args.json else render(args, reports, context, fatal))
     failed = fatal is not None or any(r.errors for r in reports)
     if fatal:
