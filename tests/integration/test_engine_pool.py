@@ -110,10 +110,10 @@ async def test_single_statements_has_its_own_autocommit_pool_closed_with_the_eng
     assert single.pool.checkedin() == 1
     await engine.dispose()
     assert single.pool.checkedin() == 0
-    await _terminate_gone(url, twin_pid)
+    await _assert_backend_gone(url, twin_pid)
 
 
-async def _terminate_gone(url: str, pid: int) -> None:
+async def _assert_backend_gone(url: str, pid: int) -> None:
     """Postgres no longer has backend `pid` (give its exit a moment to be seen)."""
     other = create_engine(url, pool_size=1)
     try:

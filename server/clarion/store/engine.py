@@ -68,10 +68,10 @@ def create_engine(
 
 def single_statements(engine: AsyncEngine) -> AsyncEngine:
     """`engine` for work that is one statement, or reads that need no common snapshot: on
-    Postgres the same pool's connections in autocommit, where each statement is its own
-    transaction. psycopg otherwise sends BEGIN before the first statement and SQLAlchemy a
-    ROLLBACK or COMMIT after the last: two more round trips for every read or one-statement
-    write. On SQLite (in process, no round trips) it is `engine` itself.
+    Postgres connections in autocommit, where each statement is its own transaction.
+    psycopg otherwise sends BEGIN before the first statement and SQLAlchemy a ROLLBACK or
+    COMMIT after the last: two more round trips for every read or one-statement write. On
+    SQLite (in process, no round trips) it is `engine` itself.
 
     An engine from create_engine has a twin engine whose own pool's connections stay in
     autocommit. Switching a shared pool's connection to autocommit on checkout, and back on
