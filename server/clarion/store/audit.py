@@ -46,7 +46,8 @@ class AuditFilter:
     end: datetime | None = None
 
 
-def _row(entry: AuditEntry, now: datetime) -> dict[str, Any]:
+def entry_row(entry: AuditEntry, now: datetime) -> dict[str, Any]:
+    """`entry` as an audit_entries row, with a new id and every field cut to its column."""
     return {
         "id": new_id(),
         "app_id": entry.app_id,
@@ -66,7 +67,7 @@ async def record_in(conn: AsyncConnection, entry: AuditEntry, now: datetime) -> 
 async def record_many(conn: AsyncConnection, entries: Sequence[AuditEntry], now: datetime) -> None:
     """Append `entries` within the caller's transaction, in one statement."""
     if entries:
-        await conn.execute(insert(audit_entries), [_row(e, now) for e in entries])
+        await conn.execute(insert(audit_entries), [entry_row(e, now) for e in entries])
 
 
 def _like_prefix(prefix: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Row, delete, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -124,6 +124,10 @@ async def notifications_today(conn: AsyncConnection, app_id: str, now: datetime)
     return int(value or 0)
 
 
+#: The audit action of an accepted send (here on SQLite, in the send statement on Postgres).
+SEND_AUDIT_ACTION: Final = "push.attempt"
+
+
 async def admit_sends(
     conn: AsyncConnection,
     app_id: str,
@@ -158,7 +162,7 @@ async def admit_sends(
             AuditEntry(
                 app_id=app_id,
                 actor=creator,
-                action="push.attempt",
+                action=SEND_AUDIT_ACTION,
                 resource=f"apps/{app_id}/sends/{send_id}",
                 details={
                     "outcome": "accepted",

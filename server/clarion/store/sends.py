@@ -59,10 +59,11 @@ from clarion.domain.errors import ClarionError, FailedPrecondition, NotFound
 from clarion.domain.quota import DEFAULT_DAILY_QUOTA, DailyQuota, quota_day
 from clarion.store import receipts as log
 from clarion.store.apps import app_disabled, app_not_found, require_app
+from clarion.store.audit import AuditEntry, entry_row
 from clarion.store.clock import utcnow
 from clarion.store.engine import single_statements
 from clarion.store.ids import new_id
-from clarion.store.policy import admit_sends
+from clarion.store.policy import SEND_AUDIT_ACTION, admit_sends
 from clarion.store.schema import (
     UtcDateTime,
     as_record,
@@ -381,8 +382,8 @@ WITH app AS (
  FROM fanned f, seq
 ), audited AS (
  INSERT INTO audit_entries (id, app_id, time, actor, action, resource, details)
- SELECT %(audit_id)s, %(app_id)s, %(now)s::timestamp, %(actor)s, 'push.attempt',
-  %(resource)s, json_build_object('outcome', 'accepted', 'target', %(target_kind)s::text,
+ SELECT %(audit_id)s, %(app_id)s, %(now)s::timestamp, %(actor)s, %(action)s, %(resource)s,
+  json_build_object('outcome', 'accepted', 'target', %(target_kind)s::text,
   'deliveries', n.total::text)
  FROM counted n WHERE EXISTS (SELECT FROM gate)
 )
@@ -484,6 +485,15 @@ def _driver_params(new: NewSend, params: dict[str, Any]) -> dict[str, Any]:
     one-statement send needs (the named devices it expects, today's quota day, the audit
     entry's fields)."""
     now = params["now"]
+    audit = entry_row(
+        AuditEntry(
+            app_id=new.app_id,
+            actor=new.creator,
+            action=SEND_AUDIT_ACTION,
+            resource=f"apps/{new.app_id}/sends/{params['send_id']}",
+        ),
+        now,
+    )
     return {
         **params,
         "stored_target": json.dumps(params["stored_target"]),
@@ -494,9 +504,10 @@ def _driver_params(new: NewSend, params: dict[str, Any]) -> dict[str, Any]:
         "now": stored_time(now),
         "wanted": _wanted_count(new),
         "day": quota_day(now),
-        "audit_id": new_id(),
-        "actor": new.creator[:128],
-        "resource": f"apps/{new.app_id}/sends/{params['send_id']}",
+        "audit_id": audit["id"],
+        "actor": audit["actor"],
+        "action": audit["action"],
+        "resource": audit["resource"],
     }
 
 
