@@ -130,10 +130,16 @@ class PushApp:
         topics: Iterable[str] = (),
         sandbox: bool = False,
         subscription: FakeSubscription | None = None,
+        install_id: str = "",
     ) -> device_pb2.Device:
         """Register a device; Web Push devices get a fresh fake subscription unless given."""
         device = device_pb2.Device(
-            provider=provider, token=token, user_id=user_id, locale=locale, topics=list(topics)
+            provider=provider,
+            token=token,
+            user_id=user_id,
+            locale=locale,
+            topics=list(topics),
+            install_id=install_id,
         )
         if provider == provider_pb2.PROVIDER_WEBPUSH:
             sub = subscription or self.fakes.webpush.new_subscription(self.vapid_public_key)

@@ -6,6 +6,7 @@ provider fakes received and what the database holds."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable
@@ -23,12 +24,18 @@ from google.rpc import code_pb2
 from clarion.api.times import dt, ts
 from clarion.app import Clarion
 from clarion.config import Settings
-from clarion.domain.deliveries import DeliveryStatus, TargetKind
+from clarion.domain.deliveries import DeliveryStatus, Send, TargetKind
 from clarion.domain.notifications import Notification, notification_to_json
 from clarion.metrics import REGISTRY, SEND_COMMITS
 from clarion.store.engine import create_engine, single_statements
-from clarion.store.schema import deliveries, receipts, sends
-from clarion.store.sends import NewSend, SendStore, _create_postgres
+from clarion.store.schema import audit_entries, daily_counts, deliveries, receipts, sends
+from clarion.store.sends import (
+    NewSend,
+    SendStore,
+    _create_each,
+    _create_postgres,
+    _create_together,
+)
 from clarion.store.signals import Signals
 from clarion.v1 import (
     api_key_pb2,
@@ -474,6 +481,148 @@ async def test_sends_queued_together_are_answered_each_and_a_taken_key_fails_non
         )
         assert sorted(deduplicated for _, deduplicated in taken) == [False, True]
         assert len({send.id for send, _ in taken}) == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_a_batch_written_as_one_statement_stores_what_one_per_send_would(
+    api: Api, fakes: ProviderFakes, server: Server
+) -> None:
+    """On Postgres a group-committed batch is first written as one set-based statement
+    (`_create_together`); it must store exactly what one statement per send does
+    (`_create_each`): the same deliveries and first receipts in the same cursor order, the
+    same counts, audit entries and quota charge. A batch that is not admitted as a whole
+    writes nothing and is handed back, for the per-send statements to sort out."""
+    if server.backend != "postgres":
+        pytest.skip("the one-statement batch is Postgres's")
+    app = await push_app(api, fakes)
+    user, nobody, install = new_user(), new_user(), f"install-{secrets.token_hex(8)}"
+    phone, _ = await apns_device(app, user_id=user)
+    await app.register(FCM, user_id=user)
+    gone, _ = await apns_device(app, user_id=user)
+    await revoke(app, gone)
+    await apns_device(app, install_id=install)
+    a, b = [device_id((await apns_device(app))[0]) for _ in range(2)]
+    later = datetime.now(UTC) + timedelta(hours=1)
+
+    def batch(tag: str, *extra: tuple[TargetKind, str | tuple[str, ...]]) -> list[NewSend]:
+        targets: list[tuple[TargetKind, str | tuple[str, ...]]] = [
+            (TargetKind.DEVICE, device_id(phone)),
+            (TargetKind.DEVICE, device_id(gone)),  # named but inactive: suppressed
+            (TargetKind.INSTALL, install),
+            (TargetKind.USER, user),  # the user's active devices only
+            (TargetKind.USER, nobody),  # no devices: complete at once, charges nothing
+            (TargetKind.DEVICES, (b, a, device_id(gone))),
+            (TargetKind.USERS, (user, nobody)),
+            *extra,
+        ]
+        made = [
+            NewSend(
+                app_id=app.app.id,
+                target_kind=kind,
+                target=target,
+                notification=notification_to_json(Notification(title=tag, body="b")),
+                ttl=timedelta(hours=1),
+                creator=f"apps/{app.app.id}/apiKeys/tester",
+            )
+            for kind, target in targets
+        ]
+        scheduled = dataclasses.replace(made[0], target=a, send_at=later, idempotency_key=tag)
+        return [*made, scheduled]
+
+    def stored(written: list[tuple[Send, int]]) -> dict[str, Any]:
+        """What `written` left in the database, send ids replaced by batch positions and
+        cursors counted from the batch's first."""
+        position = {send.id: n for n, (send, _) in enumerate(written)}
+        resources = [f"apps/{app.app.id}/sends/{s}" for s in position]
+        engine = server.sync_engine()
+        try:
+            with engine.connect() as conn:
+                first = [
+                    (position[r.send_id], r.cursor, *r[2:])
+                    for r in conn.execute(
+                        sa.select(
+                            receipts.c.send_id,
+                            receipts.c.cursor,
+                            receipts.c.device_id,
+                            receipts.c.user_id,
+                            receipts.c.provider,
+                            receipts.c.status,
+                            receipts.c.reason,
+                        ).where(receipts.c.send_id.in_(position))
+                    )
+                    if r.status in ("queued", "scheduled", "suppressed")
+                ]
+                audit = [
+                    (position[r.resource.rsplit("/", 1)[1]], r.actor, r.action, r.details)
+                    for r in conn.execute(
+                        sa.select(audit_entries).where(audit_entries.c.resource.in_(resources))
+                    )
+                ]
+                # Completed on creation, or later by the dispatcher (by its own clock).
+                at_once = (sends.c.completed_at == sends.c.created_at).label("at_once")
+                rows = [
+                    (position[r.id], r.target_kind, r.target, r.send_at, r.creator, r.at_once)
+                    for r in conn.execute(sa.select(sends, at_once).where(sends.c.id.in_(position)))
+                ]
+        finally:
+            engine.dispose()
+        base = min(cursor for _, cursor, *_ in first) - 1
+        return {
+            "receipts": sorted((n, c - base, *rest) for n, c, *rest in first),
+            "audit": sorted(audit),
+            "sends": sorted(rows),
+            "answers": [
+                (s.counts, s.completed_at is None, cursor - base if cursor else 0)
+                for s, cursor in written
+            ],
+        }
+
+    def charged() -> int:
+        engine = server.sync_engine()
+        try:
+            with engine.connect() as conn:
+                total = sa.func.coalesce(sa.func.sum(daily_counts.c.notifications), 0)
+                return int(
+                    conn.execute(
+                        sa.select(total).where(daily_counts.c.app_id == app.app.id)
+                    ).scalar_one()
+                )
+        finally:
+            engine.dispose()
+
+    engine = create_engine(server.database_url)
+    try:
+        async with single_statements(engine).connect() as conn:
+            before = charged()
+            together = await _create_together(conn, batch("together"))
+            between = charged()
+            each = await _create_each(conn, batch("each"))
+            after = charged()
+            assert together is not None
+            assert all(isinstance(outcome, tuple) for outcome in each), each
+            one_by_one = [o for o in each if isinstance(o, tuple)]
+            assert stored(together) == stored(one_by_one)
+            assert between - before == after - between == 9
+            assert [s.counts.total for s, _ in together] == [1, 1, 1, 2, 0, 3, 2, 1]
+
+            # Not admitted as a whole: an unknown device, a taken idempotency key (which
+            # fails the statement), the quota. Nothing is written; the quota is untouched.
+            def written() -> tuple[int, int, int, int]:
+                """Sends, deliveries, first receipts, quota charged (the dispatcher may be
+                adding SENT receipts meanwhile)."""
+                rows = stored_rows(server, app)
+                first = [r for r in receipt_log(server, app) if r[2] != DeliveryStatus.SENT]
+                return rows["sends"], rows["deliveries"], len(first), charged()
+
+            before_refusals = written()
+            unknown = (TargetKind.DEVICE, UNKNOWN_ID)
+            assert await _create_together(conn, batch("unknown", unknown)) is None
+            with pytest.raises(sa.exc.IntegrityError):
+                await _create_together(conn, batch("together"))
+            await app.set_policy(daily_quota=after + 5)
+            assert await _create_together(conn, batch("over")) is None
+            assert written() == before_refusals
     finally:
         await engine.dispose()
 

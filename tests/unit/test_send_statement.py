@@ -16,7 +16,13 @@ import pytest
 from psycopg import _queries
 
 from clarion.domain.deliveries import TargetKind
-from clarion.store.sends import NewSend, _driver_params, _params, _postgres_sql
+from clarion.store.sends import (
+    NewSend,
+    _driver_params,
+    _params,
+    _postgres_many_sql,
+    _postgres_sql,
+)
 
 
 @pytest.mark.parametrize("kind", list(TargetKind))
@@ -29,4 +35,14 @@ def test_the_send_statement_is_short_enough_for_psycopg_to_cache(kind: TargetKin
     assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
     # Every placeholder has its value, and no template slot was left unfilled.
     assert set(re.findall(r"%\((\w+)\)s", sql)) <= params.keys()
+    assert "$" not in sql
+
+
+def test_the_batch_statement_is_short_enough_for_psycopg_to_cache() -> None:
+    """One text for every batch: its sends travel as one JSON parameter, whatever their
+    number and target kinds."""
+    sql = _postgres_many_sql()
+    assert len(sql) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    placeholders = set(re.findall(r"%\((\w+)\)s", sql))
+    assert placeholders == {"app_id", "sends", "size", "day", "now", "action"}
     assert "$" not in sql

@@ -16,7 +16,7 @@ import functools
 import json
 import logging
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, NamedTuple
@@ -399,6 +399,90 @@ SELECT EXISTS (SELECT FROM gate), (SELECT disabled FROM app), (SELECT quota FROM
 FROM counted n
 """
 
+# A group-committed batch of several sends as ONE statement (`_SEND_MANY_POSTGRES`): the
+# same writes as one `_SEND_POSTGRES` per send, set-based. Each send's fields are bound as
+# arrays (element i belongs to the batch's i-th send) and its targets as (send, kind, value)
+# rows, so one statement text serves every batch of every target kind. Admission is all or
+# nothing here: if the app is disabled, a named device is missing, or the batch's deliveries
+# together overrun the daily quota, it writes nothing and says so (`admitted` false), and
+# the caller falls back to one `_SEND_POSTGRES` per send, which admits or refuses each in
+# turn. When the whole batch fits, admitting it at once is what admitting its sends one
+# after another would do: every prefix of the batch fits too. One receipt cursor bump, one
+# quota upsert and one of each NOTIFY serve the batch; receipts are numbered in batch order.
+_SEND_MANY_POSTGRES: Final = """
+WITH app AS (
+ SELECT a.disabled, coalesce(nullif(p.daily_quota, 0), $DEFAULT_QUOTA) AS quota
+ FROM apps a LEFT JOIN app_policies p ON p.app_id = a.id WHERE a.id = %(app_id)s
+), b AS (
+ SELECT * FROM json_to_recordset(%(sends)s::json) AS b(i int, send_id text, kind text,
+  target json, notification json, send_at timestamp, idem text, creator text, initial text,
+  due timestamp, expires timestamp, wanted int, audit_id text, actor text, resource text,
+  k text, targets text[])
+), t AS (
+ SELECT b.i, b.k, unnest(b.targets) AS v FROM b
+), chosen AS (
+ SELECT t.i, d.id, d.user_id, d.provider, d.status = '$ACTIVE' AS active
+ FROM t JOIN devices d ON d.id = t.v WHERE t.k = 'id' AND d.app_id = %(app_id)s
+ UNION ALL SELECT t.i, d.id, d.user_id, d.provider, d.status = '$ACTIVE'
+ FROM t JOIN devices d ON d.app_id = %(app_id)s AND d.install_id = t.v WHERE t.k = 'install'
+ UNION ALL SELECT t.i, d.id, d.user_id, d.provider, true
+ FROM t JOIN devices d ON d.app_id = %(app_id)s AND d.user_id = t.v
+ WHERE t.k = 'user' AND d.status = '$ACTIVE'
+), counted AS (
+ SELECT b.i, count(c.id) AS total, count(c.id) FILTER (WHERE c.active) AS charged
+ FROM b LEFT JOIN chosen c ON c.i = b.i GROUP BY b.i HAVING count(c.id) >= min(b.wanted)
+), n AS (
+ SELECT count(*) = %(size)s AS found, coalesce(sum(charged), 0) AS charged FROM counted
+), charge AS (
+ INSERT INTO daily_counts AS c (app_id, day, notifications)
+ SELECT %(app_id)s, %(day)s::date, n.charged FROM n, app
+ WHERE NOT app.disabled AND n.found AND n.charged > 0 AND n.charged <= app.quota
+ ON CONFLICT (app_id, day) DO UPDATE SET notifications = c.notifications + excluded.notifications
+ WHERE c.notifications + excluded.notifications <= (SELECT quota FROM app)
+ RETURNING 1
+), gate AS (
+ SELECT FROM app, n WHERE NOT app.disabled AND n.found
+  AND (n.charged = 0 OR EXISTS (SELECT FROM charge))
+), fanned AS (
+ INSERT INTO deliveries (send_id, device_id, app_id, user_id, provider, status, reason,
+  provider_code, provider_message_id, attempts, due_at, expires_at, created_at, updated_at)
+ SELECT b.send_id, c.id, %(app_id)s, c.user_id, c.provider,
+  CASE WHEN c.active THEN b.initial ELSE '$SUPPRESSED' END,
+  CASE WHEN c.active THEN '' ELSE '$INACTIVE' END, '', '', 0,
+  CASE WHEN c.active THEN b.due END, b.expires, %(now)s::timestamp, %(now)s::timestamp
+ FROM chosen c JOIN b ON b.i = c.i WHERE EXISTS (SELECT FROM gate)
+ RETURNING send_id, device_id, user_id, provider, status, reason
+), send AS (
+ INSERT INTO sends (id, app_id, target_kind, target, notification, send_at,
+  idempotency_key, creator, created_at, completed_at)
+ SELECT b.send_id, %(app_id)s, b.kind, b.target, b.notification, b.send_at,
+  b.idem, b.creator, %(now)s::timestamp,
+  CASE WHEN n.charged = 0 THEN %(now)s::timestamp END
+ FROM b JOIN counted n ON n.i = b.i WHERE EXISTS (SELECT FROM gate)
+), seq AS (
+ INSERT INTO receipt_sequences AS r (app_id, last_cursor)
+ SELECT %(app_id)s, count(*) FROM fanned HAVING count(*) > 0
+ ON CONFLICT (app_id) DO UPDATE SET last_cursor = r.last_cursor + excluded.last_cursor
+ RETURNING last_cursor
+), logged AS (
+ INSERT INTO receipts ($RECEIPT_COLUMNS)
+ SELECT %(app_id)s, seq.last_cursor - (SELECT count(*) FROM fanned)
+  + row_number() OVER (ORDER BY b.i, f.device_id), f.send_id, f.device_id, f.user_id,
+  f.provider, f.status, f.reason, '', '', 0, %(now)s::timestamp
+ FROM fanned f JOIN b ON b.send_id = f.send_id, seq
+), audited AS (
+ INSERT INTO audit_entries (id, app_id, time, actor, action, resource, details)
+ SELECT b.audit_id, %(app_id)s, %(now)s::timestamp, b.actor, %(action)s, b.resource,
+  json_build_object('outcome', 'accepted', 'target', b.kind, 'deliveries', n.total::text)
+ FROM b JOIN counted n ON n.i = b.i WHERE EXISTS (SELECT FROM gate)
+)
+SELECT EXISTS (SELECT FROM gate), n.total, n.charged, (SELECT last_cursor FROM seq),
+ (SELECT pg_notify('$RECEIPTS_CHANNEL', %(app_id)s || ' ' || last_cursor) FROM seq),
+ (SELECT pg_notify('$QUEUE_CHANNEL', '')
+  WHERE EXISTS (SELECT FROM fanned WHERE status = '$QUEUED'))
+FROM b LEFT JOIN counted n ON n.i = b.i ORDER BY b.i
+"""
+
 # A device named directly but not ACTIVE is recorded as suppressed, not skipped: the caller
 # asked for it by name and deserves to see why nothing went out (as `_chosen` does).
 _NAMED_CHOICE: Final = {
@@ -432,6 +516,18 @@ def _postgres_sql(kind: TargetKind) -> str:
     sql = _SEND_POSTGRES
     for name, value in {**choice, "$SOURCE": source, "$WHERE": where}.items():
         sql = sql.replace(name, value)
+    return _filled(sql)
+
+
+@functools.cache
+def _postgres_many_sql() -> str:
+    """`_SEND_MANY_POSTGRES`, filled in."""
+    return _filled(_SEND_MANY_POSTGRES)
+
+
+def _filled(sql: str) -> str:
+    """`sql` with the constants its template names, its whitespace collapsed (the line
+    breaks and indentation are for readers; psycopg's cache limit counts every character)."""
     for name, value in {
         "$DEFAULT_QUOTA": str(DEFAULT_DAILY_QUOTA),
         "$ACTIVE": str(DeviceStatus.ACTIVE),
@@ -443,7 +539,7 @@ def _postgres_sql(kind: TargetKind) -> str:
         "$RECEIPT_COLUMNS": ", ".join(log.FIRST_RECEIPT_COLUMNS),
     }.items():
         sql = sql.replace(name, value)
-    return sql
+    return " ".join(sql.split())
 
 
 def _refusal(new: NewSend, row: _Admission, now: datetime) -> ClarionError:
@@ -485,15 +581,6 @@ def _driver_params(new: NewSend, params: dict[str, Any]) -> dict[str, Any]:
     one-statement send needs (the named devices it expects, today's quota day, the audit
     entry's fields)."""
     now = params["now"]
-    audit = entry_row(
-        AuditEntry(
-            app_id=new.app_id,
-            actor=new.creator,
-            action=SEND_AUDIT_ACTION,
-            resource=f"apps/{new.app_id}/sends/{params['send_id']}",
-        ),
-        now,
-    )
     return {
         **params,
         "stored_target": json.dumps(params["stored_target"]),
@@ -504,38 +591,157 @@ def _driver_params(new: NewSend, params: dict[str, Any]) -> dict[str, Any]:
         "now": stored_time(now),
         "wanted": _wanted_count(new),
         "day": quota_day(now),
-        "audit_id": audit["id"],
-        "actor": audit["actor"],
-        "action": audit["action"],
-        "resource": audit["resource"],
+        **_audit_fields(new, params),
     }
+
+
+def _audit_fields(new: NewSend, params: dict[str, Any]) -> dict[str, Any]:
+    """The audit entry of an accepted send, as `store.audit` would write it."""
+    audit = entry_row(
+        AuditEntry(
+            app_id=new.app_id,
+            actor=new.creator,
+            action=SEND_AUDIT_ACTION,
+            resource=f"apps/{new.app_id}/sends/{params['send_id']}",
+        ),
+        params["now"],
+    )
+    return {k: audit[k] for k in ("actor", "action", "resource")} | {"audit_id": audit["id"]}
+
+
+# How `_SEND_MANY_POSTGRES` looks each target kind's devices up (topics are not among them:
+# a batch with a topic send is written one statement per send).
+_TOGETHER: Final = {
+    TargetKind.DEVICE: "id",
+    TargetKind.DEVICES: "id",
+    TargetKind.INSTALL: "install",
+    TargetKind.USER: "user",
+    TargetKind.USERS: "user",
+}
+
+
+def _iso(value: datetime | None) -> str | None:
+    stored = stored_time(value)
+    return None if stored is None else stored.isoformat()
+
+
+async def _create_together(
+    conn: AsyncConnection, batch: Sequence[NewSend]
+) -> list[tuple[Send, int]] | None:
+    """Write `batch` (sends of one app to devices, installs and users) as one
+    `_SEND_MANY_POSTGRES`, its own transaction (`conn` must be in autocommit). Returns
+    each send as written and its last cursor; None when the batch was not admitted as a
+    whole, in which case nothing was written."""
+    driver: Any = (await conn.get_raw_connection()).driver_connection
+    now = utcnow()
+    writes = [(new, _params(new, now)) for new in batch]
+    rows, action = [], ""
+    for i, (new, params) in enumerate(writes):
+        audit = _audit_fields(new, params)
+        action = audit["action"]  # the same for every send
+        rows.append(
+            {
+                "i": i,
+                "send_id": params["send_id"],
+                "kind": params["target_kind"],
+                "target": params["stored_target"],
+                "notification": params["notification"],
+                "send_at": _iso(params["send_at"]),
+                "idem": params["idempotency_key"],
+                "creator": params["creator"],
+                "initial": params["initial"],
+                "due": _iso(params["due"]),
+                "expires": _iso(params["expires"]),
+                "wanted": _wanted_count(new),
+                "audit_id": audit["audit_id"],
+                "actor": audit["actor"],
+                "resource": audit["resource"],
+                "k": _TOGETHER[new.target_kind],
+                "targets": sorted(_wanted(new)),
+            }
+        )
+    cursor = driver.cursor()
+    with _integrity():
+        await cursor.execute(
+            _postgres_many_sql(),
+            {
+                "app_id": writes[0][0].app_id,
+                "sends": json.dumps(rows),
+                "size": len(rows),
+                "day": quota_day(now),
+                "now": stored_time(now),
+                "action": action,
+            },
+        )
+    result = await cursor.fetchall()
+    if not result[0][0]:
+        return None
+    # Receipts are numbered in batch order, so each send's last cursor follows from the
+    # batch's last one and the sends' delivery counts.
+    cursor_before = int(result[0][3] or 0) - sum(int(row[1]) for row in result)
+    written = []
+    for (new, params), (_, total, charged, *_rest) in zip(writes, result, strict=True):
+        counts = DeliveryCounts.of(
+            {DeliveryStatus(params["initial"]): charged, DeliveryStatus.SUPPRESSED: total - charged}
+        )
+        cursor_before += total
+        written.append((_stored(new, params, counts), cursor_before if total else 0))
+    return written
 
 
 async def _create_postgres(
     conn: AsyncConnection, batch: Sequence[NewSend]
 ) -> list[tuple[Send, int] | ClarionError]:
-    """Write `batch` (one app's sends) in one round trip: each send one `_SEND_POSTGRES`,
-    run through psycopg directly in pipeline mode, all between one BEGIN and COMMIT (a lone
-    send: in autocommit). `conn` must be in autocommit.
+    """Write `batch` (one app's sends) in one round trip; `conn` must be in autocommit.
 
-    Returns, per send, the send as written and its last cursor, or why it was refused (a
-    refusal writes nothing and does not disturb the others). A failing statement (an
-    idempotency key taken meanwhile) rolls the whole batch back and raises IntegrityError.
+    A batch of several sends is first written as one statement (`_create_together`); when
+    it is not admitted as a whole, or holds a topic send, each send is its own statement
+    (`_create_each`), which admits or refuses each in turn. Returns, per send, the send as
+    written and its last cursor, or why it was refused (a refusal writes nothing and does
+    not disturb the others). A failing statement (an idempotency key taken meanwhile)
+    writes nothing of the batch and raises IntegrityError.
     """
+    if len(batch) > 1 and all(new.target_kind in _TOGETHER for new in batch):
+        written = await _create_together(conn, batch)
+        if written is not None:
+            return list(written)
+    return await _create_each(conn, batch)
+
+
+@contextlib.contextmanager
+def _integrity() -> Iterator[None]:
+    """psycopg's IntegrityError as SQLAlchemy's, which SendStore handles."""
+    try:
+        yield
+    except psycopg.IntegrityError as e:
+        raise IntegrityError("a send of the batch", None, e) from e
+
+
+async def _create_each(
+    conn: AsyncConnection, batch: Sequence[NewSend]
+) -> list[tuple[Send, int] | ClarionError]:
+    """Write `batch` as one `_SEND_POSTGRES` per send, run through psycopg directly in
+    pipeline mode, all between one BEGIN and COMMIT. A lone send is one statement in
+    autocommit, outside the pipeline: entering and leaving one costs a lone statement about
+    a third more CPU."""
     driver: Any = (await conn.get_raw_connection()).driver_connection
     now = utcnow()
     writes = [(new, _params(new, now)) for new in batch]
     cursors = []
-    try:
-        together = driver.transaction() if len(batch) > 1 else contextlib.nullcontext()
-        async with driver.pipeline(), together:
-            for new, params in writes:
-                cursor = driver.cursor()
-                await cursor.execute(_postgres_sql(new.target_kind), _driver_params(new, params))
-                cursors.append(cursor)
+    with _integrity():
+        if len(writes) == 1:
+            [(new, params)] = writes
+            cursor = driver.cursor()
+            await cursor.execute(_postgres_sql(new.target_kind), _driver_params(new, params))
+            cursors.append(cursor)
+        else:
+            async with driver.pipeline(), driver.transaction():
+                for new, params in writes:
+                    cursor = driver.cursor()
+                    sql = _postgres_sql(new.target_kind)
+                    await cursor.execute(sql, _driver_params(new, params))
+                    cursors.append(cursor)
         rows = [_Admission._make(await cursor.fetchone()) for cursor in cursors]
-    except psycopg.IntegrityError as e:
-        raise IntegrityError("a send of the batch", None, e) from e
     outcomes: list[tuple[Send, int] | ClarionError] = []
     for (new, params), row in zip(writes, rows, strict=True):
         if row.admitted:
