@@ -391,7 +391,7 @@ async def test_sends_queued_together_for_an_app_are_written_in_one_transaction(
 ) -> None:
     """Group commit, made deterministic: sends queued in one event-loop turn (as concurrent
     Sends are) reach the app's writer together and share one commit (on Postgres: one
-    pipelined round trip, each send its own statement)."""
+    set-based statement for the batch)."""
     app = await push_app(api, fakes)
     registered = [(await apns_device(app))[0] for _ in range(10)]
     engine = create_engine(server.database_url)
@@ -430,9 +430,9 @@ async def test_sends_queued_together_are_answered_each_and_a_taken_key_fails_non
 ) -> None:
     """Sends queued in one turn share a batch, and each gets its own answer: an unknown
     device refuses only its send. On Postgres a refused send writes nothing and leaves the
-    others be, and a failing statement (an idempotency key taken meanwhile) rolls the whole
-    pipelined batch back, after which SendStore writes each send alone; SQLite rolls the
-    batch back on the refusal and writes each alone."""
+    others be, and a failing statement (an idempotency key taken meanwhile) writes nothing
+    of the batch, after which SendStore writes each send alone; SQLite rolls the batch back
+    on the refusal and writes each alone."""
     app = await push_app(api, fakes)
     first, second = [(await apns_device(app))[0] for _ in range(2)]
 

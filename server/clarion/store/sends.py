@@ -319,7 +319,8 @@ def _portable_statements(kind: TargetKind) -> tuple[Any, Any]:
 # The whole send, admission included, as one Postgres statement (`_postgres_sql`).
 #
 # Run alone in autocommit it is its own transaction: one round trip from the Send to its
-# commit; a group-committed batch pipelines one per send in one transaction (SendStore).
+# commit. A group-committed batch is one `_SEND_MANY_POSTGRES` (below) when it is admitted
+# as a whole, else one of these per send, pipelined in one transaction (_create_postgres).
 # The policy's admission (`store.policy.admit_sends` on SQLite) is part of it: the app must
 # exist and be enabled, every device named directly must exist (`wanted`), and the daily
 # quota must take the deliveries not already suppressed. The quota upsert is conditional:
@@ -849,9 +850,10 @@ class SendStore:
     writes); batching pays for the lock and the commit once. Every caller still returns
     only once its send is committed.
 
-    On Postgres each send is one statement (`_SEND_POSTGRES`, its admission included), and
-    a batch is one round trip: its statements pipelined between BEGIN and COMMIT (a lone
-    send runs in autocommit); a refused send writes nothing and leaves the others be. On
+    On Postgres a batch is one round trip: one set-based statement for the whole batch
+    (`_SEND_MANY_POSTGRES`) or, when the batch is not admitted as a whole, one statement
+    per send (`_SEND_POSTGRES`, its admission included) pipelined between BEGIN and COMMIT,
+    where a refused send writes nothing and leaves the others be (`_create_postgres`). On
     SQLite each send is a few statements and the batch's admission follows (`admit_sends`),
     a refusal rolling the batch back. Either way, if the batch fails as a whole (unknown
     device on SQLite, an idempotency race), each of its sends is written alone, with its
@@ -867,7 +869,7 @@ class SendStore:
     ) -> None:
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
-        self._single = single_statements(engine)  # a lone send, or a pipelined batch
+        self._single = single_statements(engine)  # Postgres: a statement, or its own BEGIN
         self._signals = signals
         # Told how many sends each committed transaction wrote (the app wires a metric).
         self._on_commit = on_commit
