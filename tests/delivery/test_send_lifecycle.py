@@ -25,17 +25,12 @@ from clarion.api.times import dt, ts
 from clarion.app import Clarion
 from clarion.config import Settings
 from clarion.domain.deliveries import DeliveryStatus, Send, TargetKind
+from clarion.domain.errors import NotFound, ResourceExhausted
 from clarion.domain.notifications import Notification, notification_to_json
 from clarion.metrics import REGISTRY, SEND_COMMITS
 from clarion.store.engine import create_engine, single_statements
 from clarion.store.schema import audit_entries, daily_counts, deliveries, receipts, sends
-from clarion.store.sends import (
-    NewSend,
-    SendStore,
-    _create_each,
-    _create_postgres,
-    _create_together,
-)
+from clarion.store.sends import NewSend, SendStore, _create_postgres, _create_together
 from clarion.store.signals import Signals
 from clarion.v1 import (
     api_key_pb2,
@@ -488,13 +483,13 @@ async def test_sends_queued_together_are_answered_each_and_a_taken_key_fails_non
 async def test_a_batch_written_as_one_statement_stores_what_one_per_send_would(
     api: Api, fakes: ProviderFakes, server: Server
 ) -> None:
-    """On Postgres a group-committed batch is first written as one set-based statement
-    (`_create_together`); it must store exactly what one statement per send does
-    (`_create_each`): the same deliveries and first receipts in the same cursor order, the
-    same counts, audit entries and quota charge. A batch that is not admitted as a whole
-    writes nothing and is handed back, for the per-send statements to sort out."""
-    if server.backend != "postgres":
-        pytest.skip("the one-statement batch is Postgres's")
+    """A group-committed batch is written set-based: on Postgres one statement for the
+    batch (`_create_together`), on SQLite a statement per step. It must store exactly what
+    writing its sends one at a time stores (on Postgres, one `_create_each` statement per
+    send): the same deliveries and first receipts in the same cursor order, the same
+    counts, completions, audit entries and quota charge. A batch that is not admitted as a
+    whole writes nothing (on Postgres it is handed back for the per-send statements to sort
+    out; on SQLite its transaction rolls back)."""
     app = await push_app(api, fakes)
     user, nobody, install = new_user(), new_user(), f"install-{secrets.token_hex(8)}"
     phone, _ = await apns_device(app, user_id=user)
@@ -560,7 +555,8 @@ async def test_a_batch_written_as_one_statement_stores_what_one_per_send_would(
                     )
                 ]
                 # Completed on creation, or later by the dispatcher (by its own clock).
-                at_once = (sends.c.completed_at == sends.c.created_at).label("at_once")
+                same = sends.c.completed_at == sends.c.created_at
+                at_once = sa.func.coalesce(same, False).label("at_once")
                 rows = [
                     (position[r.id], r.target_kind, r.target, r.send_at, r.creator, r.at_once)
                     for r in conn.execute(sa.select(sends, at_once).where(sends.c.id.in_(position)))
@@ -591,38 +587,55 @@ async def test_a_batch_written_as_one_statement_stores_what_one_per_send_would(
         finally:
             engine.dispose()
 
+    def written() -> tuple[int, int, int, int]:
+        """Sends, deliveries, first receipts, quota charged (the dispatcher may be adding
+        SENT receipts meanwhile)."""
+        rows = stored_rows(server, app)
+        first = [r for r in receipt_log(server, app) if r[2] != DeliveryStatus.SENT]
+        return rows["sends"], rows["deliveries"], len(first), charged()
+
     engine = create_engine(server.database_url)
+    store = SendStore(engine, Signals(engine))
     try:
+        before = charged()
+        outcomes = await store._create(batch("together"))
+        between = charged()
+        outcomes_alone = [(await store._create([new]))[0] for new in batch("each")]
+        after = charged()
+        together = [o for o in outcomes if isinstance(o, tuple)]
+        one_by_one = [o for o in outcomes_alone if isinstance(o, tuple)]
+        assert len(together) == len(one_by_one) == 8, (outcomes, outcomes_alone)
+        assert stored(together) == stored(one_by_one)
+        assert between - before == after - between == 9
+        assert [s.counts.total for s, _ in together] == [1, 1, 1, 2, 0, 3, 2, 1]
+        # Complete on creation: the send to an inactive device and the one to nobody.
+        at_once = [row[-1] for row in stored(together)["sends"]]
+        assert at_once == [False, True, False, False, True, False, False, False]
+
+        # Not admitted as a whole: an unknown device, a taken idempotency key (which fails
+        # the statement), the quota. Nothing is written; the quota is untouched.
+        before_refusals = written()
+        unknown = batch("unknown", (TargetKind.DEVICE, UNKNOWN_ID))
+        postgres = server.backend == "postgres"
         async with single_statements(engine).connect() as conn:
-            before = charged()
-            together = await _create_together(conn, batch("together"))
-            between = charged()
-            each = await _create_each(conn, batch("each"))
-            after = charged()
-            assert together is not None
-            assert all(isinstance(outcome, tuple) for outcome in each), each
-            one_by_one = [o for o in each if isinstance(o, tuple)]
-            assert stored(together) == stored(one_by_one)
-            assert between - before == after - between == 9
-            assert [s.counts.total for s, _ in together] == [1, 1, 1, 2, 0, 3, 2, 1]
-
-            # Not admitted as a whole: an unknown device, a taken idempotency key (which
-            # fails the statement), the quota. Nothing is written; the quota is untouched.
-            def written() -> tuple[int, int, int, int]:
-                """Sends, deliveries, first receipts, quota charged (the dispatcher may be
-                adding SENT receipts meanwhile)."""
-                rows = stored_rows(server, app)
-                first = [r for r in receipt_log(server, app) if r[2] != DeliveryStatus.SENT]
-                return rows["sends"], rows["deliveries"], len(first), charged()
-
-            before_refusals = written()
-            unknown = (TargetKind.DEVICE, UNKNOWN_ID)
-            assert await _create_together(conn, batch("unknown", unknown)) is None
+            if postgres:
+                assert await _create_together(conn, unknown) is None
+            else:
+                with pytest.raises(NotFound):
+                    await store._create(unknown)
             with pytest.raises(sa.exc.IntegrityError):
-                await _create_together(conn, batch("together"))
+                await (
+                    _create_together(conn, batch("together"))
+                    if postgres
+                    else store._create(batch("together"))
+                )
             await app.set_policy(daily_quota=after + 5)
-            assert await _create_together(conn, batch("over")) is None
-            assert written() == before_refusals
+            if postgres:
+                assert await _create_together(conn, batch("over")) is None
+            else:
+                with pytest.raises(ResourceExhausted):
+                    await store._create(batch("over"))
+        assert written() == before_refusals
     finally:
         await engine.dispose()
 

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clarion.domain.deliveries import DeliveryStatus, Receipt
-from clarion.store.schema import as_record, deliveries, receipt_sequences, receipts
+from clarion.store.schema import as_record, deliveries, one_of, receipt_sequences, receipts
 from clarion.store.signals import notify_receipts
 
 #: The columns a send's first receipts are written to, in the order of the SELECT that
@@ -78,17 +78,31 @@ async def append(conn: AsyncConnection, app_id: str, rows: Sequence[Mapping[str,
 
 async def append_for_send(conn: AsyncConnection, app_id: str, send_id: str, count: int) -> int:
     """Append the first receipt of each of a new send's `count` deliveries, server-side.
+    Returns the last cursor (0 for no deliveries)."""
+    [last] = await append_for_sends(conn, app_id, [(send_id, count)])
+    return last
 
-    One INSERT ... SELECT over the send's deliveries, numbered by device id: however large
-    the fan-out, nothing passes through Python. Returns the last cursor.
+
+async def append_for_sends(
+    conn: AsyncConnection, app_id: str, new_sends: Sequence[tuple[str, int]]
+) -> list[int]:
+    """Append the first receipts of new sends, given as (send id, deliveries), server-side.
+
+    One INSERT ... SELECT over the sends' deliveries, numbered by send id, then device id:
+    however large the fan-out, nothing passes through Python. Send ids are made in
+    increasing order (store.ids), so sends made in turn are numbered in turn. Returns each
+    send's last cursor (0 for a send without deliveries).
     """
-    if count == 0:
-        return 0
-    first = await allocate(conn, app_id, count)
+    total = sum(count for _, count in new_sends)
+    if total == 0:
+        return [0] * len(new_sends)
+    first = await allocate(conn, app_id, total)
     d = deliveries.c
     numbered = select(
         d.app_id,
-        (literal(first - 1) + func.row_number().over(order_by=d.device_id)).label("cursor"),
+        (literal(first - 1) + func.row_number().over(order_by=(d.send_id, d.device_id))).label(
+            "cursor"
+        ),
         d.send_id,
         d.device_id,
         d.user_id,
@@ -99,16 +113,15 @@ async def append_for_send(conn: AsyncConnection, app_id: str, send_id: str, coun
         literal("").label("action_id"),
         literal(0).label("attempt"),
         d.created_at,
-    ).where(d.send_id == send_id)
-    await conn.execute(
-        insert(receipts).from_select(
-            FIRST_RECEIPT_COLUMNS,
-            numbered,
-        )
-    )
-    last = first + count - 1
-    await notify_receipts(conn, app_id, last)
-    return last
+    ).where(one_of(d.send_id, [send_id for send_id, _ in new_sends], conn.dialect.name))
+    await conn.execute(insert(receipts).from_select(FIRST_RECEIPT_COLUMNS, numbered))
+    last: dict[str, int] = {}
+    cursor = first - 1
+    for send_id, count in sorted(new_sends):
+        cursor += count
+        last[send_id] = cursor if count else 0
+    await notify_receipts(conn, app_id, cursor)
+    return [last[send_id] for send_id, _ in new_sends]
 
 
 def _receipt(row: Row[Any]) -> Receipt:

@@ -803,24 +803,45 @@ def _stored(new: NewSend, params: dict[str, Any], counts: DeliveryCounts) -> Sen
     )
 
 
-async def _create_portable(conn: AsyncConnection, new: NewSend) -> tuple[Send, int]:
-    """Write one send in the caller's transaction (SQLite: a few statements; the caller
-    runs `admit_sends` for its batch); returns it and its last cursor."""
-    params = _params(new, utcnow())
-    insert_send, fan_out = _portable_statements(new.target_kind)
-    await conn.execute(insert_send, params)
-    await conn.execute(fan_out, params)
-    send_id = params["send_id"]
+async def _create_portable(
+    conn: AsyncConnection, batch: Sequence[NewSend]
+) -> list[tuple[Send, int]]:
+    """Write one app's `batch` in the caller's transaction (SQLite; the caller runs
+    `admit_sends` for it): a statement per step, not per send. The send rows in one
+    executemany, the fan-out in one executemany per target kind (each send of a list
+    target, whose IN list varies, on its own), then the batch's counts, completions and
+    first receipts together. Returns each send and its last cursor; raises NotFound when a
+    device named directly does not exist."""
+    now = utcnow()
+    writes = [(new, _params(new, now)) for new in batch]
+    insert_send = _portable_statements(TargetKind.DEVICE)[0]  # the same for every kind
+    await conn.execute(insert_send, [params for _, params in writes])
+    by_kind: dict[TargetKind, list[dict[str, Any]]] = {}
+    for new, params in writes:
+        by_kind.setdefault(new.target_kind, []).append(params)
+    for kind, group in by_kind.items():
+        fan_out = _portable_statements(kind)[1]
+        if kind in (TargetKind.DEVICES, TargetKind.USERS):
+            for params in group:
+                await conn.execute(fan_out, params)
+        else:
+            await conn.execute(fan_out, group)
+    send_ids = [params["send_id"] for _, params in writes]
     # rowcount of INSERT ... SELECT is not reliable across drivers: count what was written.
-    counts = (await _counts(conn, [send_id]))[send_id]
+    counts = await _counts(conn, send_ids)
     # Devices named directly must all exist (users and topics may have none): each one
     # found became a delivery, whatever its status.
-    if new.target_kind in _NAMED_KINDS and counts.total < len(_wanted(new)):
-        raise await _missing_devices(conn, new)
-    if not counts.pending:
-        await mark_complete(conn, [send_id], params["now"])
-    last_cursor = await log.append_for_send(conn, new.app_id, send_id, counts.total)
-    return _stored(new, params, counts), last_cursor
+    for new, params in writes:
+        if new.target_kind in _NAMED_KINDS and counts[params["send_id"]].total < len(_wanted(new)):
+            raise await _missing_devices(conn, new)
+    await mark_complete(conn, [s for s in send_ids if not counts[s].pending], now)
+    cursors = await log.append_for_sends(
+        conn, batch[0].app_id, [(s, counts[s].total) for s in send_ids]
+    )
+    return [
+        (_stored(new, params, counts[params["send_id"]]), cursor)
+        for (new, params), cursor in zip(writes, cursors, strict=True)
+    ]
 
 
 def _admitted(
@@ -998,11 +1019,9 @@ class SendStore:
         if self._postgres:
             async with self._single.connect() as conn:
                 return await _create_postgres(conn, batch)
-        written = []
         try:
             async with self._engine.begin() as conn:
-                for new in batch:
-                    written.append(await _create_portable(conn, new))
+                written = await _create_portable(conn, batch)
                 # Disabled app, daily quota, audit: a refusal rolls the whole batch back.
                 await admit_sends(conn, batch[0].app_id, _admitted(batch, written), utcnow())
         except IntegrityError:
