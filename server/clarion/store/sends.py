@@ -61,7 +61,7 @@ from clarion.store import receipts as log
 from clarion.store.apps import app_disabled, app_not_found, require_app
 from clarion.store.audit import AuditEntry, entry_row
 from clarion.store.clock import utcnow
-from clarion.store.engine import single_statements
+from clarion.store.engine import single_statements, write_turn
 from clarion.store.ids import new_id
 from clarion.store.policy import SEND_AUDIT_ACTION, admit_sends
 from clarion.store.schema import (
@@ -1020,7 +1020,7 @@ class SendStore:
             async with self._single.connect() as conn:
                 return await _create_postgres(conn, batch)
         try:
-            async with self._engine.begin() as conn:
+            async with write_turn(self._engine), self._engine.begin() as conn:
                 written = await _create_portable(conn, batch)
                 # Disabled app, daily quota, audit: a refusal rolls the whole batch back.
                 await admit_sends(conn, batch[0].app_id, _admitted(batch, written), utcnow())
