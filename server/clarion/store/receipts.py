@@ -76,13 +76,6 @@ async def append(conn: AsyncConnection, app_id: str, rows: Sequence[Mapping[str,
     return last
 
 
-async def append_for_send(conn: AsyncConnection, app_id: str, send_id: str, count: int) -> int:
-    """Append the first receipt of each of a new send's `count` deliveries, server-side.
-    Returns the last cursor (0 for no deliveries)."""
-    [last] = await append_for_sends(conn, app_id, [(send_id, count)])
-    return last
-
-
 async def append_for_sends(
     conn: AsyncConnection, app_id: str, new_sends: Sequence[tuple[str, int]]
 ) -> list[int]:

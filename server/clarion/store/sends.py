@@ -4,8 +4,8 @@ reading, listing and cancelling them, and engagement reports.
 Fan-out is `INSERT ... SELECT` from the devices table and the first receipts are
 `INSERT ... SELECT` from the new deliveries: however large the topic, no recipient passes
 through this process's memory. On Postgres the whole send, its admission by the app's
-policy included, is one statement; on SQLite a few. Concurrent sends of one app are
-group-committed (see `SendStore`).
+policy included, is one statement; on SQLite a few per batch of sends. Concurrent sends
+of one app are group-committed (see `SendStore`), and a Postgres batch is one statement.
 """
 
 from __future__ import annotations
@@ -401,11 +401,12 @@ FROM counted n
 """
 
 # A group-committed batch of several sends as ONE statement (`_SEND_MANY_POSTGRES`): the
-# same writes as one `_SEND_POSTGRES` per send, set-based. Each send's fields are bound as
-# arrays (element i belongs to the batch's i-th send) and its targets as (send, kind, value)
-# rows, so one statement text serves every batch of every target kind. Admission is all or
-# nothing here: if the app is disabled, a named device is missing, or the batch's deliveries
-# together overrun the daily quota, it writes nothing and says so (`admitted` false), and
+# same writes as one `_SEND_POSTGRES` per send, set-based. The sends travel as one JSON
+# array (`b`, the i-th element the batch's i-th send; `_create_together`) and their targets
+# are unnested into (send, lookup, value) rows (`t`), so one statement text serves every
+# batch of sends to devices, installs and users. Admission is all or nothing here: if the
+# app is disabled, a named device is missing, or the batch's deliveries together overrun
+# the daily quota, it writes nothing and says so (its rows' first column is false), and
 # the caller falls back to one `_SEND_POSTGRES` per send, which admits or refuses each in
 # turn. When the whole batch fits, admitting it at once is what admitting its sends one
 # after another would do: every prefix of the batch fits too. One receipt cursor bump, one
@@ -875,7 +876,8 @@ class SendStore:
     (`_SEND_MANY_POSTGRES`) or, when the batch is not admitted as a whole, one statement
     per send (`_SEND_POSTGRES`, its admission included) pipelined between BEGIN and COMMIT,
     where a refused send writes nothing and leaves the others be (`_create_postgres`). On
-    SQLite each send is a few statements and the batch's admission follows (`admit_sends`),
+    SQLite a batch is a statement per step, not per send (`_create_portable`), in the
+    process's write turn (`engine.write_turn`), and its admission follows (`admit_sends`),
     a refusal rolling the batch back. Either way, if the batch fails as a whole (unknown
     device on SQLite, an idempotency race), each of its sends is written alone, with its
     own result.
