@@ -480,7 +480,7 @@ async def test_sends_queued_together_are_answered_each_and_a_taken_key_fails_non
         await engine.dispose()
 
 
-async def test_a_batch_written_as_one_statement_stores_what_one_per_send_would(
+async def test_a_batch_written_together_stores_what_its_sends_written_alone_would(
     api: Api, fakes: ProviderFakes, server: Server
 ) -> None:
     """A group-committed batch is written set-based: on Postgres one statement for the

@@ -51,10 +51,9 @@ async def test_sqlite_writers_of_a_process_take_turns(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}")
     try:
         await _with_table(engine)
-        started = asyncio.get_running_loop().time()
+        # Without the turns the second writer would be inside its transaction, blocked
+        # in SQLite's busy handler, while the first holds the lock.
         assert await _most_at_once(engine, writers=8, hold=0.02) == 1
-        # Taking turns, they wait for each other, not for the busy handler's sleeps.
-        assert asyncio.get_running_loop().time() - started < 8 * 0.02 + 1.0
     finally:
         await engine.dispose()
 

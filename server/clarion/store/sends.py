@@ -316,6 +316,20 @@ def _portable_statements(kind: TargetKind) -> tuple[Any, Any]:
     return send, fan_out
 
 
+# What both send statements share: the app's admission inputs, and the bump of its receipt
+# cursor by the deliveries just written (`fanned`), which locks the cursor row to commit.
+_APP_CTE: Final = """app AS (
+ SELECT a.disabled, coalesce(nullif(p.daily_quota, 0), $DEFAULT_QUOTA) AS quota
+ FROM apps a LEFT JOIN app_policies p ON p.app_id = a.id WHERE a.id = %(app_id)s
+)"""
+_SEQ_CTE: Final = """seq AS (
+ INSERT INTO receipt_sequences AS r (app_id, last_cursor)
+ SELECT %(app_id)s, count(*) FROM fanned HAVING count(*) > 0
+ ON CONFLICT (app_id) DO UPDATE SET last_cursor = r.last_cursor + excluded.last_cursor
+ RETURNING last_cursor
+)"""
+
+
 # The whole send, admission included, as one Postgres statement (`_postgres_sql`).
 #
 # Run alone in autocommit it is its own transaction: one round trip from the Send to its
@@ -335,10 +349,7 @@ def _portable_statements(kind: TargetKind) -> tuple[Any, Any]:
 # say. Plain SQL, kept under psycopg's 4,096 characters and 50 parameters: psycopg parses
 # longer statements' placeholders anew on every execution.
 _SEND_POSTGRES: Final = """
-WITH app AS (
- SELECT a.disabled, coalesce(nullif(p.daily_quota, 0), $DEFAULT_QUOTA) AS quota
- FROM apps a LEFT JOIN app_policies p ON p.app_id = a.id WHERE a.id = %(app_id)s
-), chosen AS (
+WITH $APP_CTE, chosen AS (
  SELECT d.id, d.user_id, d.provider, $STATUS AS status, $REASON AS reason, $DUE AS due_at
  FROM $SOURCE WHERE d.app_id = %(app_id)s AND $WHERE
 ), counted AS (
@@ -370,12 +381,7 @@ WITH app AS (
   %(now)s::timestamp, CASE WHEN EXISTS (SELECT FROM fanned WHERE due_at IS NOT NULL)
   THEN NULL ELSE %(now)s::timestamp END
  WHERE EXISTS (SELECT FROM gate)
-), seq AS (
- INSERT INTO receipt_sequences AS r (app_id, last_cursor)
- SELECT %(app_id)s, count(*) FROM fanned HAVING count(*) > 0
- ON CONFLICT (app_id) DO UPDATE SET last_cursor = r.last_cursor + excluded.last_cursor
- RETURNING last_cursor
-), logged AS (
+), $SEQ_CTE, logged AS (
  INSERT INTO receipts ($RECEIPT_COLUMNS)
  SELECT %(app_id)s, seq.last_cursor - (SELECT count(*) FROM fanned)
   + row_number() OVER (ORDER BY f.device_id), %(send_id)s, f.device_id, f.user_id,
@@ -412,10 +418,7 @@ FROM counted n
 # after another would do: every prefix of the batch fits too. One receipt cursor bump, one
 # quota upsert and one of each NOTIFY serve the batch; receipts are numbered in batch order.
 _SEND_MANY_POSTGRES: Final = """
-WITH app AS (
- SELECT a.disabled, coalesce(nullif(p.daily_quota, 0), $DEFAULT_QUOTA) AS quota
- FROM apps a LEFT JOIN app_policies p ON p.app_id = a.id WHERE a.id = %(app_id)s
-), b AS (
+WITH $APP_CTE, b AS (
  SELECT * FROM json_to_recordset(%(sends)s::json) AS b(i int, send_id text, kind text,
   target json, notification json, send_at timestamp, idem text, creator text, initial text,
   due timestamp, expires timestamp, wanted int, audit_id text, actor text, resource text,
@@ -461,12 +464,7 @@ WITH app AS (
   b.idem, b.creator, %(now)s::timestamp,
   CASE WHEN n.charged = 0 THEN %(now)s::timestamp END
  FROM b JOIN counted n ON n.i = b.i WHERE EXISTS (SELECT FROM gate)
-), seq AS (
- INSERT INTO receipt_sequences AS r (app_id, last_cursor)
- SELECT %(app_id)s, count(*) FROM fanned HAVING count(*) > 0
- ON CONFLICT (app_id) DO UPDATE SET last_cursor = r.last_cursor + excluded.last_cursor
- RETURNING last_cursor
-), logged AS (
+), $SEQ_CTE, logged AS (
  INSERT INTO receipts ($RECEIPT_COLUMNS)
  SELECT %(app_id)s, seq.last_cursor - (SELECT count(*) FROM fanned)
   + row_number() OVER (ORDER BY b.i, f.device_id), f.send_id, f.device_id, f.user_id,
@@ -531,6 +529,8 @@ def _filled(sql: str) -> str:
     """`sql` with the constants its template names, its whitespace collapsed (the line
     breaks and indentation are for readers; psycopg's cache limit counts every character)."""
     for name, value in {
+        "$APP_CTE": _APP_CTE,
+        "$SEQ_CTE": _SEQ_CTE,
         "$DEFAULT_QUOTA": str(DEFAULT_DAILY_QUOTA),
         "$ACTIVE": str(DeviceStatus.ACTIVE),
         "$SUPPRESSED": str(DeliveryStatus.SUPPRESSED),
