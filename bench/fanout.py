@@ -1315,6 +1315,7 @@ async def run_database(
     db_work = work / kind
     db_work.mkdir(parents=True)
     data_dir = db_work / "data"
+    master_key = data_dir / "master.key"  # made by the server at its first start
     with database(kind, db_work, args.postgres_url) as db:
         report.version = db.version
 
@@ -1370,7 +1371,6 @@ async def run_database(
                         + ". No figures were measured.",
                         fatal=True,
                     )
-                master_key = data_dir / "master.key"
                 _log(f"{kind}: seeding {args.devices:,} devices")
                 report.seed_fanout = await asyncio.to_thread(
                     seed_devices, db.sync_url, master_key, fan_app.id, args.devices, analyze=True
@@ -1432,7 +1432,7 @@ async def run_database(
         report.seed_rss = await asyncio.to_thread(
             seed_devices,
             db.sync_url,
-            data_dir / "master.key",
+            master_key,
             rss_app.id,
             args.rss_devices,
             analyze=True,
