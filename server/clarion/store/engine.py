@@ -17,6 +17,8 @@ from sqlalchemy import Connection, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from clarion.store import sqlite_driver
+
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any 64-bit number that is Clarion's: serialises migrations of processes starting together.
 _MIGRATION_LOCK = 0x436C6172696F6E
@@ -43,7 +45,10 @@ def create_engine(
     On Postgres the engine has an autocommit twin with its own pool of `pool_size`
     (single_statements), disposed with it."""
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # One trip to SQLite's thread per statement, not three or four (sqlite_driver).
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, module=sqlite_driver.dbapi()
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
