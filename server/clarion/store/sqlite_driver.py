@@ -12,8 +12,8 @@ and closes its cursor, and hands back the description, rows, rowcount and lastro
 hop. The rest (connections, transactions, errors, server-side cursors) is SQLAlchemy's
 adapter unchanged. It reaches into aiosqlite's connection for its thread's queue
 (`_execute`) and the sqlite3 connection (`_conn`) the way SQLAlchemy's adapter itself
-does for isolation levels; the SQLAlchemy and aiosqlite versions are pinned (uv.lock) and
-every SQLite test runs through it.
+does for isolation levels; pyproject.toml bounds both to the minor releases it was tested
+with, and every SQLite test runs through it.
 """
 
 from __future__ import annotations
