@@ -637,10 +637,9 @@ async def _create_together(
     driver: Any = (await conn.get_raw_connection()).driver_connection
     now = utcnow()
     writes = [(new, _params(new, now)) for new in batch]
-    rows, action = [], ""
+    rows = []
     for i, (new, params) in enumerate(writes):
         audit = _audit_fields(new, params)
-        action = audit["action"]  # the same for every send
         rows.append(
             {
                 "i": i,
@@ -672,7 +671,7 @@ async def _create_together(
                 "size": len(rows),
                 "day": quota_day(now),
                 "now": stored_time(now),
-                "action": action,
+                "action": SEND_AUDIT_ACTION,
             },
         )
     result = await cursor.fetchall()
