@@ -62,14 +62,15 @@ RATE_LIMIT_LEASE_SHARE: Final = 1 / 3
 
 @dataclass(frozen=True, slots=True)
 class DispatchSettings:
-    """How the dispatcher works; see config.py for the user-facing settings."""
+    """How the dispatcher works. The values, their defaults and what each means are the
+    `dispatch_*` settings of config.py (docs/configuration.md); the app passes them in."""
 
-    workers: int = 8
-    batch_size: int = 500
-    lease: timedelta = timedelta(seconds=60)
-    max_attempts: int = 8
-    poll_seconds: float = 1.0
-    linger_seconds: float = 0.05
+    workers: int
+    batch_size: int
+    lease: timedelta
+    max_attempts: int
+    poll_seconds: float
+    linger_seconds: float
 
 
 @dataclass(slots=True)
@@ -90,7 +91,7 @@ class Dispatcher:
         providers: Mapping[Provider, ProviderClient],
         signals: Signals,
         policy: PolicyStage,
-        settings: DispatchSettings | None = None,
+        settings: DispatchSettings,
         *,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
@@ -104,7 +105,7 @@ class Dispatcher:
         self._providers = providers
         self._signals = signals
         self._policy = policy
-        self.settings = settings or DispatchSettings()
+        self.settings = settings
         self._clock = clock
         self._rng = rng or random.Random()
         self._limiter = limiter

@@ -52,12 +52,6 @@ class Signals:
         self._events: dict[str, asyncio.Event] = {}
         self._queue = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._listening = False
-
-    @property
-    def listening(self) -> bool:
-        """True while cross-process notifications arrive through LISTEN."""
-        return self._listening
 
     async def start(self) -> None:
         """Start the listener (Postgres) or the sequence poller (SQLite)."""
@@ -119,7 +113,6 @@ class Signals:
             try:
                 await self._listen()
             except (psycopg.Error, OSError) as exc:
-                self._listening = False
                 _log.warning("signals: LISTEN connection lost (%s); polling until it is back", exc)
                 # Poll meanwhile so watchers still wake, then try to listen again.
                 with contextlib.suppress(TimeoutError):
@@ -132,7 +125,6 @@ class Signals:
         ) as conn:
             await conn.execute(f"LISTEN {RECEIPTS_CHANNEL}")
             await conn.execute(f"LISTEN {QUEUE_CHANNEL}")
-            self._listening = True
             # Whatever was appended while not listening: one catch-up pass.
             await self._poll_once()
             self._queue.set()
