@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 import weakref
@@ -15,7 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, event, exc, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from clarion.store import sqlite_driver
 
@@ -26,9 +25,8 @@ _MIGRATION_LOCK = 0x436C6172696F6E
 IDLE_PING_SECONDS = 2.0
 # Each Postgres engine made by create_engine -> its autocommit twin (single_statements).
 _AUTOCOMMIT: Final[weakref.WeakKeyDictionary[Any, AsyncEngine]] = weakref.WeakKeyDictionary()
-# Each SQLite engine -> its writers' lock, one per event loop (write_turn).
-_Turns = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
-_WRITE_TURNS: Final[weakref.WeakKeyDictionary[Any, _Turns]] = weakref.WeakKeyDictionary()
+# How long a SQLite writer waits for the database's lock (and for its turn) before failing.
+SQLITE_TIMEOUT: Final = 30.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -47,7 +45,7 @@ def create_engine(
     if is_sqlite(url):
         # One trip to SQLite's thread per statement, not three or four (sqlite_driver).
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, module=sqlite_driver.dbapi()
+            url, connect_args={"timeout": SQLITE_TIMEOUT}, module=sqlite_driver.dbapi()
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -57,7 +55,7 @@ def create_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_TIMEOUT * 1000)}")
             cursor.close()
 
         return engine
@@ -98,23 +96,30 @@ def single_statements(engine: AsyncEngine) -> AsyncEngine:
 
 @contextlib.asynccontextmanager
 async def write_turn(engine: AsyncEngine) -> AsyncIterator[None]:
-    """Hold around a busy write transaction: on SQLite the process's writers then take
-    turns, first come first served, instead of meeting in SQLite's lock, whose busy handler
-    sleeps between retries (1, 2, 5 ... up to 100 ms) and so turns contention into
-    latency. Other processes still meet this one there. On Postgres it does nothing.
-
-    Not re-entrant: a transaction holding its turn must not start another one under
-    `write_turn` (on SQLite that would wait for its own write lock anyway)."""
-    if engine.dialect.name != "sqlite":
+    """Hold the process's SQLite write turn (store/sqlite_driver.py) around what it wraps;
+    on Postgres it does nothing. Re-entering it, or writing from a task started inside it,
+    goes straight on. Take it with a connection in hand (as `write_transaction` does): a
+    task that held the turn while it waited for a pooled connection could wait for ever on
+    writers that hold the pool's connections while they wait for the turn."""
+    turn = None
+    if engine.dialect.name == "sqlite":
+        turn = sqlite_driver.turn_for(engine.url.database or "")
+    if turn is None:
         yield
         return
-    turns = _WRITE_TURNS.setdefault(engine.sync_engine, weakref.WeakKeyDictionary())
-    loop = asyncio.get_running_loop()
-    lock = turns.get(loop)
-    if lock is None:
-        lock = turns[loop] = asyncio.Lock()
-    async with lock:
+    async with sqlite_driver.hold(turn, SQLITE_TIMEOUT):
         yield
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """`engine.begin()` that holds the SQLite write turn from before the transaction's first
+    statement until after its commit, for the busiest writers (the send writer, the
+    dispatcher's claims and settles): reads before their first write then already see what
+    the writer before them committed. Every other write transaction takes the turn at its
+    first write statement (store/sqlite_driver.py). On Postgres it is `engine.begin()`."""
+    async with engine.connect() as conn, write_turn(engine), conn.begin():
+        yield conn
 
 
 def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:

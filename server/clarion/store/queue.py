@@ -26,7 +26,7 @@ from clarion.domain.deliveries import DeliveryStatus, Transition
 from clarion.domain.device_rules import Provider, QuietHours
 from clarion.domain.devices import DeviceStatus
 from clarion.store import receipts as log
-from clarion.store.engine import single_statements, write_turn
+from clarion.store.engine import single_statements, write_transaction
 from clarion.store.ids import new_id
 from clarion.store.schema import credentials, deliveries, devices, one_of, sends, stored_time
 from clarion.store.sends import mark_complete
@@ -306,7 +306,7 @@ class DeliveryQueue:
                 d.app_id, d.send_id, d.device_id, d.user_id, d.provider, d.attempts, d.expires_at
             )
         )
-        async with write_turn(self._engine), self._single.begin() as conn:
+        async with write_transaction(self._single) as conn:
             rows = (await conn.execute(stmt)).all()
         # The RETURNING columns are Claimed's fields, in order.
         return lease_id, [Claimed._make(r) for r in rows]
@@ -355,7 +355,7 @@ class DeliveryQueue:
             s.transition.invalidate_device or s.transition.credential_error for s in results
         )
         engine = self._single if plain else self._engine
-        async with write_turn(self._engine), engine.begin() as conn:
+        async with write_transaction(engine) as conn:
             if conn.dialect.name == "postgresql":
                 mine, last = await _settle_postgres(conn, lease_id, results, now)
             else:
@@ -380,7 +380,7 @@ class DeliveryQueue:
         # Completion is checked after the commit, in its own statement: two batches settling
         # the last deliveries of one send concurrently each see the other's rows as pending
         # inside their own transactions, but whichever checks last sees both committed.
-        async with write_turn(self._engine), self._single.begin() as conn:
+        async with write_transaction(self._single) as conn:
             await mark_complete(conn, [s.delivery.send_id for s in mine], now)
         for app_id, cursor in last.items():
             self._signals.receipts_appended(app_id, cursor)

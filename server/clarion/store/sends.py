@@ -61,7 +61,7 @@ from clarion.store import receipts as log
 from clarion.store.apps import app_disabled, app_not_found, require_app
 from clarion.store.audit import AuditEntry, entry_row
 from clarion.store.clock import utcnow
-from clarion.store.engine import single_statements, write_turn
+from clarion.store.engine import single_statements, write_transaction
 from clarion.store.ids import new_id
 from clarion.store.policy import SEND_AUDIT_ACTION, admit_sends
 from clarion.store.schema import (
@@ -876,10 +876,10 @@ class SendStore:
     per send (`_SEND_POSTGRES`, its admission included) pipelined between BEGIN and COMMIT,
     where a refused send writes nothing and leaves the others be (`_create_postgres`). On
     SQLite a batch is a statement per step, not per send (`_create_portable`), in the
-    process's write turn (`engine.write_turn`), and its admission follows (`admit_sends`),
-    a refusal rolling the batch back. Either way, if the batch fails as a whole (unknown
-    device on SQLite, an idempotency race), each of its sends is written alone, with its
-    own result.
+    process's write turn (`engine.write_transaction`), and its admission follows
+    (`admit_sends`), a refusal rolling the batch back. Either way, if the batch fails as a
+    whole (unknown device on SQLite, an idempotency race), each of its sends is written
+    alone, with its own result.
     """
 
     def __init__(
@@ -1021,7 +1021,7 @@ class SendStore:
             async with self._single.connect() as conn:
                 return await _create_postgres(conn, batch)
         try:
-            async with write_turn(self._engine), self._engine.begin() as conn:
+            async with write_transaction(self._engine) as conn:
                 written = await _create_portable(conn, batch)
                 # Disabled app, daily quota, audit: a refusal rolls the whole batch back.
                 await admit_sends(conn, batch[0].app_id, _admitted(batch, written), utcnow())

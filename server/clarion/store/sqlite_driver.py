@@ -14,14 +14,28 @@ adapter unchanged. It reaches into aiosqlite's connection for its thread's queue
 (`_execute`) and the sqlite3 connection (`_conn`) the way SQLAlchemy's adapter itself
 does for isolation levels; pyproject.toml bounds both to the minor releases it was tested
 with, and every SQLite test runs through it.
+
+Writers take turns. SQLite lets one connection write at a time, and a second writer that
+meets the lock is retried by SQLite's busy handler after sleeps of 1, 2, 5 ... up to 100 ms,
+which under load turns contention into latency. So a connection takes its process's turn
+for the database (`Turn`, first come first served) before its first write statement, and
+gives it back when its transaction ends (commit, rollback, close). Reads never wait for it:
+in WAL mode they run beside the writer. A task that holds the turn for whole transactions
+(`hold`, through `store.engine.write_transaction`) is not made to wait for itself, nor are
+tasks it starts meanwhile. Writers in other processes still meet this one in SQLite's lock.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import contextlib
+import contextvars
+import os
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Final, cast
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -34,6 +48,93 @@ from sqlalchemy.util.concurrency import await_
 
 # What a statement hands back from SQLite's thread.
 _Outcome = tuple[Any, Sequence[Any], int, int | None]
+# Statements that start with these never write (PRAGMA: the connection's settings).
+_READS: Final = ("SELECT", "PRAGMA", "EXPLAIN", "VALUES")
+_WRITE_WORDS: Final = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# How long a writer waits for its turn when the connection names no timeout (sqlite3's own
+# default busy timeout).
+_DEFAULT_TIMEOUT: Final = 5.0
+
+
+class Turn:
+    """One process's writers of one SQLite database take turns here, first come first
+    served."""
+
+    __slots__ = ("_lock",)
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+
+    async def take(self, patience: float) -> None:
+        """Wait for the turn; raises sqlite3.OperationalError after `patience` seconds, as
+        SQLite does when its own busy timeout runs out."""
+        try:
+            async with asyncio.timeout(patience):
+                await self._lock.acquire()
+        except TimeoutError:
+            raise sqlite3.OperationalError(
+                "database is locked (another writer of this process held its turn)"
+            ) from None
+
+    def give_back(self) -> None:
+        self._lock.release()
+
+    def held_here(self) -> bool:
+        """Whether the running task (or the task that started it) holds the turn through
+        `hold`: its statements then go straight on."""
+        return self in _HELD.get()
+
+
+# The turns held through `hold` by the running task; tasks it starts inherit them.
+_HELD: Final[contextvars.ContextVar[frozenset[Turn]]] = contextvars.ContextVar(
+    "clarion_sqlite_turns_held", default=frozenset()
+)
+
+
+@contextlib.asynccontextmanager
+async def hold(turn: Turn, patience: float) -> AsyncIterator[None]:
+    """Hold `turn` for a whole transaction (or several), from before it begins; the task's
+    statements meanwhile do not take it again. Re-entering goes straight on."""
+    if turn.held_here():
+        yield
+        return
+    await turn.take(patience)
+    token = _HELD.set(_HELD.get() | {turn})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+        turn.give_back()
+
+
+# Each event loop -> database file -> its turn (a lock belongs to one loop).
+_TURNS: Final[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Turn]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def turn_for(database: str) -> Turn | None:
+    """The running loop's turn for the SQLite `database` (a file name as given to
+    sqlite3.connect); None for a private in-memory database, which no one else writes."""
+    if not database or database == ":memory:":
+        return None
+    key = database if database.startswith("file:") else os.path.abspath(database)
+    turns = _TURNS.setdefault(asyncio.get_running_loop(), {})
+    turn = turns.get(key)
+    if turn is None:
+        turn = turns[key] = Turn()
+    return turn
+
+
+def writes(operation: str) -> bool:
+    """Whether a statement may write (and so must take the turn first)."""
+    head = operation.lstrip()[:8].upper()
+    if head.startswith(_READS):
+        return False
+    if head.startswith("WITH"):
+        upper = operation.upper()
+        return any(word in upper for word in _WRITE_WORDS)
+    return True
 
 
 def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
@@ -108,6 +209,9 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
 
     async def _statement(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        adapted = cast("_Connection", self._adapt_connection)
+        if not adapted.holding and writes(operation):
+            await adapted.take_turn()
         connection = self._connection
         async with self._adapt_connection._execute_mutex:
             outcome: _Outcome = await connection._execute(
@@ -118,14 +222,62 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class _Connection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """The stock adapter's connection, with one-trip cursors and a turn for writes."""
+
+    __slots__ = ("_database", "_timeout", "holding")
     _cursor_cls = _OneHopCursor
+
+    def __init__(self, dbapi: Any, connection: Any, database: str, timeout: float) -> None:
+        super().__init__(dbapi, connection)
+        self._database = database
+        self._timeout = timeout
+        self.holding: Turn | None = None  # the turn this connection took, until it ends
+
+    async def take_turn(self) -> None:
+        turn = turn_for(self._database)
+        if turn is None or turn.held_here():
+            return
+        await turn.take(self._timeout)
+        self.holding = turn
+
+    def _end_turn(self) -> None:
+        turn, self.holding = self.holding, None
+        if turn is not None:
+            # A connection collected after its loop closed has no one left to wake.
+            with contextlib.suppress(RuntimeError):
+                turn.give_back()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._end_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._end_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._end_turn()
+
+    def terminate(self) -> None:
+        try:
+            super().terminate()
+        finally:
+            self._end_turn()
 
 
 class _Dbapi(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> _Connection:
+        database = str(arg[0] if arg else kw.get("database", ""))
+        timeout = float(kw.get("timeout", _DEFAULT_TIMEOUT))
         adapted = super().connect(*arg, **kw)
-        return _Connection(self, adapted._connection)
+        return _Connection(self, adapted._connection, database, timeout)
 
 
 def dbapi() -> Any:
