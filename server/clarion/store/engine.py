@@ -94,8 +94,7 @@ def single_statements(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-@contextlib.asynccontextmanager
-async def write_turn(engine: AsyncEngine) -> AsyncIterator[None]:
+def write_turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[object]:
     """Hold the process's SQLite write turn (store/sqlite_driver.py) around what it wraps;
     on Postgres it does nothing. Re-entering it, or writing from a task started inside it,
     goes straight on. Take it with a connection in hand (as `write_transaction` does): a
@@ -105,10 +104,8 @@ async def write_turn(engine: AsyncEngine) -> AsyncIterator[None]:
     if engine.dialect.name == "sqlite":
         turn = sqlite_driver.turn_for(engine.url.database or "")
     if turn is None:
-        yield
-        return
-    async with sqlite_driver.hold(turn, SQLITE_TIMEOUT):
-        yield
+        return contextlib.nullcontext()
+    return sqlite_driver.Hold(turn, SQLITE_TIMEOUT)
 
 
 @contextlib.asynccontextmanager

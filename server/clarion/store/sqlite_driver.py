@@ -21,7 +21,7 @@ which under load turns contention into latency. So a connection takes its proces
 for the database (`Turn`, first come first served) before its first write statement, and
 gives it back when its transaction ends (commit, rollback, close). Reads never wait for it:
 in WAL mode they run beside the writer. A task that holds the turn for whole transactions
-(`hold`, through `store.engine.write_transaction`) is not made to wait for itself, nor are
+(`Hold`, through `store.engine.write_transaction`) is not made to wait for itself, nor are
 tasks it starts meanwhile. Writers in other processes still meet this one in SQLite's lock.
 """
 
@@ -34,7 +34,7 @@ import contextvars
 import os
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Final, cast
 
 import aiosqlite
@@ -68,6 +68,9 @@ class Turn:
     async def take(self, patience: float) -> None:
         """Wait for the turn; raises sqlite3.OperationalError after `patience` seconds, as
         SQLite does when its own busy timeout runs out."""
+        if not self._lock.locked():
+            await self._lock.acquire()  # free: taken at once, no timer needed
+            return
         try:
             async with asyncio.timeout(patience):
                 await self._lock.acquire()
@@ -81,30 +84,40 @@ class Turn:
 
     def held_here(self) -> bool:
         """Whether the running task (or the task that started it) holds the turn through
-        `hold`: its statements then go straight on."""
+        `Hold`: its statements then go straight on."""
         return self in _HELD.get()
 
 
-# The turns held through `hold` by the running task; tasks it starts inherit them.
+# The turns held through `Hold` by the running task; tasks it starts inherit them.
 _HELD: Final[contextvars.ContextVar[frozenset[Turn]]] = contextvars.ContextVar(
     "clarion_sqlite_turns_held", default=frozenset()
 )
 
 
-@contextlib.asynccontextmanager
-async def hold(turn: Turn, patience: float) -> AsyncIterator[None]:
-    """Hold `turn` for a whole transaction (or several), from before it begins; the task's
-    statements meanwhile do not take it again. Re-entering goes straight on."""
-    if turn.held_here():
-        yield
-        return
-    await turn.take(patience)
-    token = _HELD.set(_HELD.get() | {turn})
-    try:
-        yield
-    finally:
-        _HELD.reset(token)
-        turn.give_back()
+class Hold:
+    """`async with Hold(turn, patience)`: hold `turn` for a whole transaction (or several),
+    from before it begins; the task's statements meanwhile do not take it again, nor do
+    those of tasks it starts. Re-entering goes straight on."""
+
+    __slots__ = ("_patience", "_token", "_turn")
+
+    def __init__(self, turn: Turn, patience: float) -> None:
+        self._turn = turn
+        self._patience = patience
+        self._token: contextvars.Token[frozenset[Turn]] | None = None
+
+    async def __aenter__(self) -> None:
+        held = _HELD.get()
+        if self._turn in held:
+            return
+        await self._turn.take(self._patience)
+        self._token = _HELD.set(held | {self._turn})
+
+    async def __aexit__(self, *_exc: object) -> None:
+        token, self._token = self._token, None
+        if token is not None:
+            _HELD.reset(token)
+            self._turn.give_back()
 
 
 # Each event loop -> database file -> its turn (a lock belongs to one loop).
@@ -210,8 +223,8 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _statement(self, operation: Any, parameters: Any, *, many: bool) -> None:
         adapted = cast("_Connection", self._adapt_connection)
-        if not adapted.holding and writes(operation):
-            await adapted.take_turn()
+        if adapted.holding is None and adapted.turn is not None and writes(operation):
+            await adapted.take_turn(adapted.turn)
         connection = self._connection
         async with self._adapt_connection._execute_mutex:
             outcome: _Outcome = await connection._execute(
@@ -224,21 +237,19 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 class _Connection(AsyncAdapt_aiosqlite_connection):
     """The stock adapter's connection, with one-trip cursors and a turn for writes."""
 
-    __slots__ = ("_database", "_timeout", "holding")
+    __slots__ = ("_timeout", "holding", "turn")
     _cursor_cls = _OneHopCursor
 
-    def __init__(self, dbapi: Any, connection: Any, database: str, timeout: float) -> None:
+    def __init__(self, dbapi: Any, connection: Any, turn: Turn | None, timeout: float) -> None:
         super().__init__(dbapi, connection)
-        self._database = database
+        self.turn = turn  # None: a private in-memory database
         self._timeout = timeout
         self.holding: Turn | None = None  # the turn this connection took, until it ends
 
-    async def take_turn(self) -> None:
-        turn = turn_for(self._database)
-        if turn is None or turn.held_here():
-            return
-        await turn.take(self._timeout)
-        self.holding = turn
+    async def take_turn(self, turn: Turn) -> None:
+        if not turn.held_here():
+            await turn.take(self._timeout)
+            self.holding = turn
 
     def _end_turn(self) -> None:
         turn, self.holding = self.holding, None
@@ -277,7 +288,11 @@ class _Dbapi(AsyncAdapt_aiosqlite_dbapi):
         database = str(arg[0] if arg else kw.get("database", ""))
         timeout = float(kw.get("timeout", _DEFAULT_TIMEOUT))
         adapted = super().connect(*arg, **kw)
-        return _Connection(self, adapted._connection, database, timeout)
+        try:
+            turn = turn_for(database)  # the loop's that connects, and so uses, the connection
+        except RuntimeError:  # no running loop: nothing to take turns with
+            turn = None
+        return _Connection(self, adapted._connection, turn, timeout)
 
 
 def dbapi() -> Any:
