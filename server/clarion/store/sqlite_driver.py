@@ -69,7 +69,9 @@ class Turn:
         """Wait for the turn; raises sqlite3.OperationalError after `patience` seconds, as
         SQLite does when its own busy timeout runs out."""
         if not self._lock.locked():
-            await self._lock.acquire()  # free: taken at once, no timer needed
+            # Free: taken at once (or right after a waiter already woken for it), so no
+            # timer is armed; `patience` bounds waiting behind a holder.
+            await self._lock.acquire()
             return
         try:
             async with asyncio.timeout(patience):
