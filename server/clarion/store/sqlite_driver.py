@@ -226,9 +226,9 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     async def _statement(self, operation: Any, parameters: Any, *, many: bool) -> None:
         adapted = cast("_Connection", self._adapt_connection)
         if adapted.holding is None and adapted.turn is not None and writes(operation):
-            await adapted.take_turn(adapted.turn)
+            await adapted.take_turn()
         connection = self._connection
-        async with self._adapt_connection._execute_mutex:
+        async with adapted._execute_mutex:
             outcome: _Outcome = await connection._execute(
                 _run, connection._conn, operation, parameters, many
             )
@@ -248,8 +248,11 @@ class _Connection(AsyncAdapt_aiosqlite_connection):
         self._timeout = timeout
         self.holding: Turn | None = None  # the turn this connection took, until it ends
 
-    async def take_turn(self, turn: Turn) -> None:
-        if not turn.held_here():
+    async def take_turn(self) -> None:
+        """Before the transaction's first write: wait for the turn, unless the task holds
+        it already (`Hold`)."""
+        turn = self.turn
+        if turn is not None and not turn.held_here():
             await turn.take(self._timeout)
             self.holding = turn
 
